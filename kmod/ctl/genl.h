@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CSVX_GENL_H
+#define _CSVX_GENL_H
+
+#include <linux/version.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "netns.h"
+
+extern struct genl_family csvx_genl_family;
+
+int csvx_genl_init(void);
+void csvx_genl_exit(void);
+
+/*
+ * Table code hands back a static string saying why a change was refused;
+ * NL_SET_ERR_MSG() only takes literals, so set the message directly.
+ */
+static inline void csvx_set_err(struct netlink_ext_ack *extack,
+				const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	if (attr)
+		extack->bad_attr = attr;
+}
+
+/* The request attributes of a dump, parsed against the command's policy. */
+static inline struct nlattr **csvx_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/* attr.c: attribute helpers shared by every object */
+int csvx_validate_addr(const struct nlattr *attr,
+		       struct netlink_ext_ack *extack);
+void csvx_nla_get_addr(const struct nlattr *attr, struct csvx_addr *addr);
+int csvx_nla_put_addr(struct sk_buff *skb, int type,
+		      const struct csvx_addr *addr);
+int csvx_nla_put_mac64(struct sk_buff *skb, int type, u64 mac);
+u64 csvx_mac_to_u64(const u8 *mac);
+int csvx_get_unicast_mac(struct genl_info *info, int type, const u8 **mac);
+int csvx_get_name(struct genl_info *info, int type, const char **name);
+
+/*
+ * One object into a message: each object type provides a filler, used for
+ * GET replies, dump entries and notifications alike, so the three can never
+ * disagree.
+ */
+typedef int (*csvx_fill_t)(struct sk_buff *skb, const void *obj);
+
+void *csvx_hdr_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		   u8 cmd);
+int csvx_reply(struct genl_info *info, u8 cmd, csvx_fill_t fill,
+	       const void *obj);
+struct sk_buff *csvx_notify_prepare(struct net *net, u8 cmd,
+				    csvx_fill_t fill, const void *obj);
+void csvx_notify_send(struct net *net, struct sk_buff *skb);
+
+/*
+ * Dumps: one walk per dumpit call, under the namespace lock, resumed from
+ * the cursor kept in cb->args[1..].  The table generation goes into
+ * cb->seq so a dump interrupted by a change is flagged NLM_F_DUMP_INTR.
+ */
+struct csvx_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	u8 cmd;
+	csvx_fill_t fill;
+	u32 vni;			/* filter, 0 = all */
+	const char *vrf;		/* filter, NULL = all */
+};
+
+typedef int (*csvx_walk_t)(struct csvx_tables *t, struct csvx_cursor *c,
+			   struct csvx_dump *d);
+
+int csvx_dump_one(struct csvx_dump *d, const void *obj);
+int csvx_dump_run(struct csvx_dump *d, csvx_walk_t walk);
+
+/* Handlers, one file per object. */
+int csvx_params_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_params_set_doit(struct sk_buff *skb, struct genl_info *info);
+
+int csvx_vrf_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_vrf_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_vrf_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_vrf_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+int csvx_vni_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_vni_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_vni_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_vni_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+int csvx_flood_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_flood_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_flood_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+int csvx_fdb_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_fdb_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_fdb_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_fdb_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int csvx_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info);
+
+int csvx_route_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_route_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_route_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int csvx_route_flush_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* A request's namespace state. */
+static inline struct csvx_net *csvx_info_net(struct genl_info *info)
+{
+	return csvx_net(genl_info_net(info));
+}
+
+static inline struct csvx_net *csvx_cb_net(struct netlink_callback *cb)
+{
+	return csvx_net(sock_net(cb->skb->sk));
+}
+
+/* NEW_x: NLM_F_REPLACE asks to overwrite an existing object. */
+static inline bool csvx_info_replace(struct genl_info *info)
+{
+	return info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+}
+
+#endif /* _CSVX_GENL_H */

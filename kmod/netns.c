@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-namespace state: created with the namespace, freed with it.
+ */
+#include <linux/rcupdate.h>
+
+#include "netns.h"
+
+unsigned int csvx_net_id __read_mostly;
+
+static int __net_init csvx_net_init(struct net *net)
+{
+	struct csvx_net *cn = csvx_net(net);
+
+	cn->net = net;
+	mutex_init(&cn->lock);
+	return csvx_tables_init(&cn->tables);
+}
+
+/*
+ * By the time a namespace exits no socket of it is left, so no netlink
+ * request can race with this.  Packets may still be inside an RCU read
+ * section, hence one grace period for the whole batch before freeing.
+ */
+static void __net_exit csvx_net_exit_batch(struct list_head *net_list)
+{
+	struct net *net;
+
+	synchronize_rcu();
+	list_for_each_entry(net, net_list, exit_list) {
+		struct csvx_net *cn = csvx_net(net);
+
+		mutex_lock(&cn->lock);
+		csvx_tables_destroy(&cn->tables);
+		mutex_unlock(&cn->lock);
+		mutex_destroy(&cn->lock);
+	}
+}
+
+static struct pernet_operations csvx_net_ops = {
+	.init = csvx_net_init,
+	.exit_batch = csvx_net_exit_batch,
+	.id = &csvx_net_id,
+	.size = sizeof(struct csvx_net),
+};
+
+int csvx_netns_init(void)
+{
+	return register_pernet_device(&csvx_net_ops);
+}
+
+void csvx_netns_exit(void)
+{
+	unregister_pernet_device(&csvx_net_ops);
+}

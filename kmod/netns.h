@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CSVX_NETNS_H
+#define _CSVX_NETNS_H
+
+#include <linux/mutex.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "tables/tables.h"
+
+/*
+ * Everything csvx knows about one network namespace: one hypervisor.
+ *
+ * @lock serialises every writer of @tables (netlink requests and dumps);
+ * packets read @tables under RCU only.  It is a plain mutex rather than
+ * rtnl so that programming a million entries never stalls the rest of the
+ * networking stack.
+ */
+struct csvx_net {
+	struct net *net;
+	struct mutex lock;
+	struct csvx_tables tables;
+};
+
+extern unsigned int csvx_net_id;
+
+static inline struct csvx_net *csvx_net(const struct net *net)
+{
+	return net_generic(net, csvx_net_id);
+}
+
+int csvx_netns_init(void);
+void csvx_netns_exit(void);
+
+#endif /* _CSVX_NETNS_H */
