@@ -11,6 +11,7 @@
 
 #include "netns.h"
 #include "ctl/genl.h"
+#include "dp/dp.h"
 
 static int __init csvx_init(void)
 {
@@ -19,6 +20,9 @@ static int __init csvx_init(void)
 	err = csvx_netns_init();
 	if (err)
 		goto err_netns;
+	err = csvx_dp_init();
+	if (err)
+		goto err_dp;
 	err = csvx_genl_init();
 	if (err)
 		goto err_genl;
@@ -27,6 +31,8 @@ static int __init csvx_init(void)
 	return 0;
 
 err_genl:
+	csvx_dp_exit();
+err_dp:
 	csvx_netns_exit();
 err_netns:
 	return err;
@@ -35,6 +41,8 @@ err_netns:
 static void __exit csvx_exit(void)
 {
 	csvx_genl_exit();
+	/* Removes every VTEP device, and so every VNI, in every namespace. */
+	csvx_dp_exit();
 	csvx_netns_exit();
 	/* Objects freed with call_rcu()/kfree_rcu() must be gone before the
 	 * module's text is.
@@ -51,3 +59,4 @@ MODULE_DESCRIPTION("VXLAN / BGP EVPN fast path with security groups for cloud hy
 MODULE_AUTHOR("The csvx developers");
 MODULE_VERSION(CSVX_MOD_VERSION);
 MODULE_ALIAS_GENL_FAMILY(CSVX_GENL_NAME);
+MODULE_ALIAS_RTNL_LINK("csvx");

@@ -3,8 +3,10 @@
  * Per-namespace state: created with the namespace, freed with it.
  */
 #include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
 
 #include "netns.h"
+#include "dp/dp.h"
 
 unsigned int csvx_net_id __read_mostly;
 
@@ -19,12 +21,23 @@ static int __net_init csvx_net_init(struct net *net)
 
 /*
  * By the time a namespace exits no socket of it is left, so no netlink
- * request can race with this.  Packets may still be inside an RCU read
- * section, hence one grace period for the whole batch before freeing.
+ * request can race with this.  Our pernet_device exit runs before the
+ * core's, so the VTEP devices still exist: remove them (and with them the
+ * VNIs) and close the UDP sockets.  Packets may still be inside an RCU
+ * read section, hence one grace period for the batch before freeing.
  */
 static void __net_exit csvx_net_exit_batch(struct list_head *net_list)
 {
+	LIST_HEAD(kill);
 	struct net *net;
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list)
+		csvx_vtep_destroy_all(net, &kill);
+	unregister_netdevice_many(&kill);
+	list_for_each_entry(net, net_list, exit_list)
+		csvx_sock_close(csvx_net(net));
+	rtnl_unlock();
 
 	synchronize_rcu();
 	list_for_each_entry(net, net_list, exit_list) {

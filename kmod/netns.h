@@ -20,6 +20,14 @@ struct csvx_net {
 	struct net *net;
 	struct mutex lock;
 	struct csvx_tables tables;
+
+	/* The VXLAN UDP sockets, opened with the first VTEP device and
+	 * closed with the namespace; changed under rtnl, read under RCU.
+	 */
+	struct socket __rcu *sock4;
+	struct socket __rcu *sock6;
+	/* Drops that belong to no VNI (bad header, unknown VNI). */
+	atomic_long_t drop[CSVX_DROP_MAX + 1];
 };
 
 extern unsigned int csvx_net_id;

@@ -179,6 +179,9 @@ static const struct genl_ops csvx_genl_ops[] = {
 		csvx_route_get_doit, csvx_route_get_dumpit, 0),
 	CSVX_OP(CSVX_CMD_FLUSH_ROUTE, csvx_vrf_key_policy,
 		csvx_route_flush_doit, NULL, ADMIN),
+
+	CSVX_OP(CSVX_CMD_GET_STATS, csvx_vni_key_policy,
+		csvx_stats_get_doit, csvx_stats_get_dumpit, 0),
 };
 
 static const struct genl_multicast_group csvx_genl_mcgrps[] = {

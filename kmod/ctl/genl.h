@@ -113,6 +113,9 @@ int csvx_route_get_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int csvx_route_flush_doit(struct sk_buff *skb, struct genl_info *info);
 
+int csvx_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
 /* A request's namespace state. */
 static inline struct csvx_net *csvx_info_net(struct genl_info *info)
 {

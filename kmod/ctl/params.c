@@ -2,7 +2,10 @@
 /*
  * Namespace-wide tunables and table limits.
  */
+#include <linux/rtnetlink.h>
+
 #include "ctl/genl.h"
+#include "dp/dp.h"
 
 static int csvx_params_fill(struct sk_buff *skb, const void *obj)
 {
@@ -63,6 +66,10 @@ int csvx_params_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
+	/* A new UDP port reopens the sockets, which needs rtnl (taken before
+	 * the table lock, as everywhere).
+	 */
+	rtnl_lock();
 	mutex_lock(&cn->lock);
 	/* Check everything first: a refused request changes nothing. */
 	for (i = 1; i <= CSVX_PARAM_MAX; i++) {
@@ -75,14 +82,22 @@ int csvx_params_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
+	/* The last step that can fail; nothing has changed before it. */
+	if (tb[CSVX_PARAM_UDP_PORT]) {
+		err = csvx_sock_set_port(cn, nla_get_u32(tb[CSVX_PARAM_UDP_PORT]),
+					 info->extack);
+		if (err)
+			goto out;
+	}
 	for (i = 1; i <= CSVX_PARAM_MAX; i++)
 		if (tb[i])
-			t->limit[i] = nla_get_u32(tb[i]);
+			WRITE_ONCE(t->limit[i], nla_get_u32(tb[i]));
 	t->gen++;
 	ntf = csvx_notify_prepare(genl_info_net(info), CSVX_CMD_SET_PARAMS,
 				  csvx_params_fill, t);
 	csvx_notify_send(genl_info_net(info), ntf);
 out:
 	mutex_unlock(&cn->lock);
+	rtnl_unlock();
 	return err;
 }

@@ -2,7 +2,10 @@
 /*
  * VNI objects: an L2 segment, its VTEP device and anycast gateway.
  */
+#include <linux/rtnetlink.h>
+
 #include "ctl/genl.h"
+#include "dp/dp.h"
 
 static int csvx_vni_fill(struct sk_buff *skb, const void *obj)
 {
@@ -73,11 +76,21 @@ static int csvx_vni_parse(struct genl_info *info, struct csvx_vni_spec *spec)
 	return 0;
 }
 
+/*
+ * A new VNI brings its VTEP device: created under rtnl first, then the VNI
+ * goes into the table; if the table refuses, the device goes again, so a
+ * failed request leaves nothing behind.  rtnl is taken before the table
+ * lock, the order every device removal (ndo_uninit) follows too.
+ */
 int csvx_vni_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct csvx_net *cn = csvx_info_net(info);
+	bool replace = csvx_info_replace(info);
 	struct csvx_vni_spec spec = {};
+	struct net_device *dev = NULL;
 	const char *msg = NULL;
+	bool created = false;
+	struct csvx_vni *vni;
 	struct sk_buff *ntf;
 	int err;
 
@@ -85,47 +98,101 @@ int csvx_vni_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
+	/* Every change of the VNI table holds rtnl, so what is checked here
+	 * still holds when the table is written below.
+	 */
+	rtnl_lock();
 	mutex_lock(&cn->lock);
-	err = csvx_vni_add(&cn->tables, &spec, csvx_info_replace(info), &msg);
+	vni = csvx_vni_lookup(&cn->tables, spec.vni);
+	if (vni && !replace) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CSVX_A_VNI],
+				    "VNI exists already");
+		err = -EEXIST;
+	} else if (vni && strcmp(vni->ifname, spec.ifname)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CSVX_A_IFNAME],
+				    "a VNI's device cannot be renamed by replace");
+		err = -EINVAL;
+	} else if (vni) {
+		dev = vni->dev;
+		if (!spec.mtu)
+			spec.mtu = vni->mtu;
+	}
+	mutex_unlock(&cn->lock);
+	if (err)
+		goto out_rtnl;
+	if (!vni) {
+		err = csvx_vtep_create(cn, &spec, &dev, info->extack);
+		if (err)
+			goto out_rtnl;
+		created = true;
+		spec.mtu = dev->mtu;
+	}
+
+	mutex_lock(&cn->lock);
+	err = csvx_vni_add(&cn->tables, &spec, replace, &msg);
 	if (err) {
 		csvx_set_err(info->extack, NULL, msg);
-		goto out;
+		mutex_unlock(&cn->lock);
+		if (created)
+			unregister_netdevice(dev);
+		goto out_rtnl;
 	}
+	/* Until this store the datapath sees a VNI without a device and
+	 * drops its packets; the device is not in a bridge yet anyway.
+	 */
+	vni = csvx_vni_lookup(&cn->tables, spec.vni);
+	WRITE_ONCE(vni->ifindex, dev->ifindex);
+	WRITE_ONCE(vni->dev, dev);
 	ntf = csvx_notify_prepare(genl_info_net(info), CSVX_CMD_NEW_VNI,
-				  csvx_vni_fill,
-				  csvx_vni_lookup(&cn->tables, spec.vni));
-	csvx_notify_send(genl_info_net(info), ntf);
-out:
+				  csvx_vni_fill, vni);
 	mutex_unlock(&cn->lock);
+	csvx_notify_send(genl_info_net(info), ntf);
+	if (dev->mtu != spec.mtu)
+		dev_set_mtu(dev, spec.mtu);
+out_rtnl:
+	rtnl_unlock();
 	return err;
 }
 
+/* The VNI goes with its device: see csvx_vtep_uninit(). */
 int csvx_vni_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct csvx_net *cn = csvx_info_net(info);
 	struct sk_buff *ntf = NULL;
+	struct net_device *dev = NULL;
 	const char *msg = NULL;
 	struct csvx_vni *vni;
+	int err = 0;
 	u32 id;
-	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI))
 		return -EINVAL;
 	id = nla_get_u32(info->attrs[CSVX_A_VNI]);
 
+	rtnl_lock();
 	mutex_lock(&cn->lock);
 	vni = csvx_vni_lookup(&cn->tables, id);
-	if (vni)
+	if (!vni) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CSVX_A_VNI],
+				    "no such VNI");
+		err = -ENOENT;
+	} else {
 		ntf = csvx_notify_prepare(genl_info_net(info), CSVX_CMD_DEL_VNI,
 					  csvx_vni_fill, vni);
-	err = csvx_vni_del(&cn->tables, id, &msg);
+		dev = vni->dev;
+		if (!dev)
+			err = csvx_vni_del(&cn->tables, id, &msg);
+	}
+	mutex_unlock(&cn->lock);
+	if (dev)
+		unregister_netdevice(dev);
+	rtnl_unlock();
 	if (err) {
-		csvx_set_err(info->extack, info->attrs[CSVX_A_VNI], msg);
+		csvx_set_err(info->extack, NULL, msg);
 		nlmsg_free(ntf);
 	} else {
 		csvx_notify_send(genl_info_net(info), ntf);
 	}
-	mutex_unlock(&cn->lock);
 	return err;
 }
 

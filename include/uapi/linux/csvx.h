@@ -79,7 +79,10 @@ enum csvx_cmd {
 	CSVX_CMD_GET_ROUTE,	/* VRF, PREFIX, PLEN; dump filter: [VRF] */
 	CSVX_CMD_FLUSH_ROUTE,	/* VRF: every non-connected route of that VRF */
 
-	CSVX_CMD_GET_STATS,	/* [VNI]; dump: one message per VNI */
+	CSVX_CMD_GET_STATS,	/* [VNI]: STATS, DROPS of the VNI; without VNI
+				 * the namespace's drops that belong to no VNI;
+				 * dump: one message per VNI
+				 */
 
 	__CSVX_CMD_MAX,
 };
@@ -155,7 +158,7 @@ enum csvx_param {
 };
 #define CSVX_PARAM_MAX (__CSVX_PARAM_MAX - 1)
 
-/* Per-VNI counters in CSVX_A_STATS. */
+/* Per-VNI counters in CSVX_A_STATS (u64; type 0 is alignment padding). */
 enum csvx_stat {
 	CSVX_STAT_UNSPEC,
 	CSVX_STAT_RX_PACKETS,	/* decapsulated and delivered */
@@ -170,7 +173,7 @@ enum csvx_stat {
 };
 #define CSVX_STAT_MAX (__CSVX_STAT_MAX - 1)
 
-/* Drop reasons, counted per VNI in CSVX_A_DROPS. */
+/* Drop reasons, counted per VNI in CSVX_A_DROPS (u64; type 0 is padding). */
 enum csvx_drop {
 	CSVX_DROP_UNSPEC,
 	CSVX_DROP_BAD_HEADER,	/* malformed outer or VXLAN header */
@@ -181,7 +184,8 @@ enum csvx_drop {
 	CSVX_DROP_TOO_BIG,	/* larger than the path MTU allows */
 	CSVX_DROP_UNDERLAY,	/* no underlay route to the remote VTEP */
 	CSVX_DROP_NOMEM,	/* allocation failure */
-	CSVX_DROP_LOOP,		/* our own source VTEP seen on receive */
+	CSVX_DROP_LOOP,		/* a frame that would loop (own MAC, own VTEP) */
+	CSVX_DROP_NO_NEIGH,	/* routed to a local subnet, owner unknown */
 	__CSVX_DROP_MAX,
 };
 #define CSVX_DROP_MAX (__CSVX_DROP_MAX - 1)
