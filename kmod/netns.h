@@ -18,7 +18,7 @@
  */
 struct csvx_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;		/* serialises table writers */
 	struct csvx_tables tables;
 
 	/* The VXLAN UDP sockets, opened with the first VTEP device and

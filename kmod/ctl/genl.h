@@ -2,7 +2,6 @@
 #ifndef _CSVX_GENL_H
 #define _CSVX_GENL_H
 
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -30,7 +29,7 @@ static inline void csvx_set_err(struct netlink_ext_ack *extack,
 /* The request attributes of a dump, parsed against the command's policy. */
 static inline struct nlattr **csvx_dump_attrs(struct netlink_callback *cb)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef CSVX_HAVE_GENL_INFO_DUMP
 	return genl_info_dump(cb)->attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;

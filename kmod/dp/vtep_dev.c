@@ -13,7 +13,6 @@
 #include <linux/if_arp.h>
 #include <linux/inetdevice.h>
 #include <linux/rtnetlink.h>
-#include <linux/version.h>
 #include <net/addrconf.h>
 #include <net/ip_fib.h>
 #include <net/route.h>
@@ -145,7 +144,7 @@ static void csvx_vtep_setup(struct net_device *dev)
 	dev->priv_destructor = csvx_vtep_free;
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 	/* Transmit takes no lock: the tables are RCU and stats per CPU. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#ifdef CSVX_HAVE_NETDEV_LLTX
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;

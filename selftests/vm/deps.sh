@@ -11,7 +11,7 @@ stamp=/var/cache/csvx/deps.stamp
 pkgs=(build-essential pkg-config bc flex bison libelf-dev libssl-dev dwarves kmod cpio
       qemu-system-x86 busybox-static dkms sparse
       libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libmnl-dev liburcu-dev
-      iproute2 iputils-ping socat tcpdump iperf3 ethtool nftables iptables ipset
+      iproute2 iputils-ping iputils-arping socat tcpdump iperf3 ethtool nftables iptables ipset
       python3 linux-source-6.12 libdpdk-dev frr debhelper dpkg-dev fakeroot)
 
 if [ "$(id -u)" != 0 ]; then

@@ -86,6 +86,7 @@ enum csvx_cmd {
 
 	__CSVX_CMD_MAX,
 };
+
 #define CSVX_CMD_MAX (__CSVX_CMD_MAX - 1)
 
 enum csvx_attr {
@@ -125,6 +126,7 @@ enum csvx_attr {
 
 	__CSVX_A_MAX,
 };
+
 #define CSVX_A_MAX (__CSVX_A_MAX - 1)
 
 enum csvx_ips_attr {
@@ -132,6 +134,7 @@ enum csvx_ips_attr {
 	CSVX_IPS_A_ADDR,	/* addr; repeated */
 	__CSVX_IPS_A_MAX,
 };
+
 #define CSVX_IPS_A_MAX (__CSVX_IPS_A_MAX - 1)
 
 /* CSVX_A_FLAGS */
@@ -156,6 +159,7 @@ enum csvx_param {
 	CSVX_PARAM_MAX_FLOWS,	/* connection-table entries */
 	__CSVX_PARAM_MAX,
 };
+
 #define CSVX_PARAM_MAX (__CSVX_PARAM_MAX - 1)
 
 /* Per-VNI counters in CSVX_A_STATS (u64; type 0 is alignment padding). */
@@ -171,6 +175,7 @@ enum csvx_stat {
 	CSVX_STAT_ROUTED,	/* frames routed in the VRF */
 	__CSVX_STAT_MAX,
 };
+
 #define CSVX_STAT_MAX (__CSVX_STAT_MAX - 1)
 
 /* Drop reasons, counted per VNI in CSVX_A_DROPS (u64; type 0 is padding). */
@@ -188,6 +193,7 @@ enum csvx_drop {
 	CSVX_DROP_NO_NEIGH,	/* routed to a local subnet, owner unknown */
 	__CSVX_DROP_MAX,
 };
+
 #define CSVX_DROP_MAX (__CSVX_DROP_MAX - 1)
 
 #endif /* _UAPI_LINUX_CSVX_H */

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# EVPN L2 across hypervisors: unicast over VXLAN, BUM replicated to all and
+# only the flood list, ARP suppression, unknown VNIs, MAC mobility, TCP,
+# and removing a VTEP device or a whole hypervisor under traffic.
+#
+#   hv a (10.99.0.1): VNI 100  vm1 02:00:00:00:01:01 10.1.0.11
+#   hv b (10.99.0.2): VNI 100  vm2 02:00:00:00:01:02 10.1.0.12
+#   hv c (10.99.0.3): VNI 200  (not in VNI 100's flood lists)
+
+. "$(dirname "$0")/lib.sh"
+require ping tcpdump iperf3 python3
+trap cleanup EXIT
+
+fabric
+hv a 1
+hv b 2
+hv c 3
+vni a 100
+vni b 100
+vni c 200
+vm vm1 a 100 02:00:00:00:01:01 10.1.0.11/24
+vm vm2 b 100 02:00:00:00:01:02 10.1.0.12/24
+vm vm3 c 200 02:00:00:00:02:03 10.1.0.13/24
+evpn_flood 100
+evpn_vm vm1
+evpn_vm vm2
+
+check "L2: vm1 (hv a) pings vm2 (hv b) over VNI 100" ping_ok vm1 10.1.0.12
+check "L2: vm2 (hv b) pings vm1 (hv a) over VNI 100" ping_ok vm2 10.1.0.11
+
+# ARP for a known remote IP is answered on hv a: nothing crosses the underlay.
+n vm-vm1 ip neigh flush dev eth0
+before=$(stat a 100 arp-suppressed)
+cnt=$(capture_count b uplink "udp port 4789" 3 n vm-vm1 arping -c 1 -w 1 -I eth0 10.1.0.12)
+after=$(stat a 100 arp-suppressed)
+check "ARP suppression: request answered locally" test "$after" -gt "$before"
+check "ARP suppression: no VXLAN packet reached hv b" test "$cnt" -eq 0
+check "ARP suppression: vm1 learnt vm2's MAC" \
+	sh -c "ip netns exec $(ns vm-vm1) ip neigh show 10.1.0.12 | grep -q 02:00:00:00:01:02"
+
+# Broadcast for an unknown IP: one copy to hv b, none to hv c.
+cnt_b=$(capture_count b uplink "udp port 4789" 3 n vm-vm1 arping -c 1 -w 1 -I eth0 10.1.0.99)
+cnt_c=$(capture_count c uplink "udp port 4789" 3 n vm-vm1 arping -c 1 -w 1 -I eth0 10.1.0.99)
+check "BUM: broadcast replicated to hv b (in the flood list)" test "$cnt_b" -ge 1
+check "BUM: nothing sent to hv c (not in the flood list)" test "$cnt_c" -eq 0
+
+# A VNI hv c does not have: dropped there and counted.
+ctl a flood add vni 100 remote "${HV_ADDR[c]}"
+n vm-vm1 arping -c 2 -w 2 -I eth0 10.1.0.98 >/dev/null 2>&1
+check "RX: unknown VNI dropped and counted on hv c" \
+	sh -c "$CSVXCTL -n $(ns hv-c) -j stats show | grep -Eq '\"drop-unknown-vni\": ?[1-9]'"
+ctl a flood del vni 100 remote "${HV_ADDR[c]}"
+
+# MAC mobility: vm2 "moves" to hv c; a lower seq is refused, a higher one wins.
+ctl a fdb replace vni 100 mac 02:00:00:00:01:02 remote "${HV_ADDR[b]}" ip 10.1.0.12 seq 5
+check_fail "mobility: a lower sequence number is refused" \
+	ctl a fdb add vni 100 mac 02:00:00:00:01:02 remote "${HV_ADDR[c]}" seq 4
+check "mobility: a higher sequence number moves the MAC" \
+	ctl a fdb add vni 100 mac 02:00:00:00:01:02 remote "${HV_ADDR[c]}" ip 10.1.0.12 seq 6
+check "mobility: the FDB points at hv c" \
+	sh -c "$CSVXCTL -n $(ns hv-a) fdb show vni 100 | grep 02:00:00:00:01:02 | grep -q ${HV_ADDR[c]}"
+cnt_c=$(capture_count c uplink "udp port 4789" 3 n vm-vm1 ping -c 1 -W 1 10.1.0.12)
+check "mobility: traffic for the moved MAC goes to hv c" test "$cnt_c" -ge 1
+ctl a fdb replace vni 100 mac 02:00:00:00:01:02 remote "${HV_ADDR[b]}" ip 10.1.0.12 seq 7 sticky
+check_fail "mobility: a sticky MAC does not move" \
+	ctl a fdb add vni 100 mac 02:00:00:00:01:02 remote "${HV_ADDR[c]}" seq 8
+check "mobility: back on hv b, vm1 pings vm2" ping_ok vm1 10.1.0.12
+
+# TCP through the tunnel.
+n vm-vm2 iperf3 -s -1 -D >/dev/null 2>&1
+sleep 1
+check "TCP: iperf3 vm1 -> vm2 for 2 s" n vm-vm1 iperf3 -c 10.1.0.12 -t 2 -i 0
+
+# Counters move on both sides.
+check "stats: hv a counted transmitted packets" test "$(stat a 100 tx-packets)" -gt 0
+check "stats: hv b counted received packets" test "$(stat b 100 rx-packets)" -gt 0
+check "stats: ip -s link shows the VTEP's packets" \
+	sh -c "ip netns exec $(ns hv-a) ip -s -j link show vxlan100 | python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; sys.exit(0 if d[\"stats64\"][\"tx\"][\"packets\"] > 0 else 1)'"
+
+# Removing the VTEP device removes the VNI, under traffic.
+n vm-vm1 ping -f -w 4 10.1.0.12 >/dev/null 2>&1 &
+sleep 1
+n hv-b ip link del vxlan100
+check "teardown: ip link del removes VNI 100 from csvxctl vni show" \
+	sh -c "! $CSVXCTL -n $(ns hv-b) vni show | grep -qw 100"
+check "teardown: VNI 100's FDB went with it" \
+	sh -c "[ -z \"\$($CSVXCTL -n $(ns hv-b) fdb show vni 100 2>/dev/null | grep 02:00)\" ]"
+# ...and a whole hypervisor vanishing under traffic.
+ip netns delete "$(ns hv-a)"
+wait
+check "teardown: hv b still answers after hv a vanished" ctl b vni show
+
+exit $RET
