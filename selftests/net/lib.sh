@@ -105,6 +105,9 @@ cleanup() {
 		ip netns delete "$s" 2>/dev/null
 	done
 	NS_LIST=()
+	VM_COUNT=0
+	HV_ADDR=() HV_ADDR6=() HV_IDX=() VM_HV=() VM_VNI=() VM_MAC=() VM_IP=()
+	VM_IP6=() VNI_HVS=() KERNEL_HV=()
 }
 
 fabric() {
