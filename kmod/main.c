@@ -12,11 +12,16 @@
 #include "netns.h"
 #include "ctl/genl.h"
 #include "dp/dp.h"
+#include "dp/sg_hook.h"
 
 static int __init csvx_init(void)
 {
 	int err;
 
+	/* The connection cache, before any namespace can create a table. */
+	err = csvx_sg_init();
+	if (err)
+		return err;
 	err = csvx_netns_init();
 	if (err)
 		goto err_netns;
@@ -35,6 +40,7 @@ err_genl:
 err_dp:
 	csvx_netns_exit();
 err_netns:
+	csvx_sg_exit();
 	return err;
 }
 
@@ -48,6 +54,7 @@ static void __exit csvx_exit(void)
 	 * module's text is.
 	 */
 	rcu_barrier();
+	csvx_sg_exit();
 	pr_info("csvx unloaded\n");
 }
 

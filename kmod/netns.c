@@ -7,16 +7,24 @@
 
 #include "netns.h"
 #include "dp/dp.h"
+#include "dp/sg_hook.h"
 
 unsigned int csvx_net_id __read_mostly;
 
 static int __net_init csvx_net_init(struct net *net)
 {
 	struct csvx_net *cn = csvx_net(net);
+	int err;
 
 	cn->net = net;
 	mutex_init(&cn->lock);
-	return csvx_tables_init(&cn->tables);
+	err = csvx_tables_init(&cn->tables);
+	if (err)
+		return err;
+	err = csvx_sg_net_init(cn);
+	if (err)
+		csvx_tables_destroy(&cn->tables);
+	return err;
 }
 
 /*
@@ -31,6 +39,12 @@ static void __net_exit csvx_net_exit_batch(struct list_head *net_list)
 	LIST_HEAD(kill);
 	struct net *net;
 
+	/* Security groups first: no port follows its device any more, the
+	 * bridge hooks are gone and the connection GC has stopped.
+	 */
+	list_for_each_entry(net, net_list, exit_list)
+		csvx_sg_net_stop(csvx_net(net));
+
 	rtnl_lock();
 	list_for_each_entry(net, net_list, exit_list)
 		csvx_vtep_destroy_all(net, &kill);
@@ -44,6 +58,7 @@ static void __net_exit csvx_net_exit_batch(struct list_head *net_list)
 		struct csvx_net *cn = csvx_net(net);
 
 		mutex_lock(&cn->lock);
+		csvx_sg_net_free(cn);
 		csvx_tables_destroy(&cn->tables);
 		mutex_unlock(&cn->lock);
 		mutex_destroy(&cn->lock);

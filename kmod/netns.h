@@ -3,10 +3,14 @@
 #define _CSVX_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "tables/tables.h"
+#include "tables/sg.h"
+#include "tables/conn.h"
 
 /*
  * Everything csvx knows about one network namespace: one hypervisor.
@@ -28,6 +32,18 @@ struct csvx_net {
 	struct socket __rcu *sock6;
 	/* Drops that belong to no VNI (bad header, unknown VNI). */
 	atomic_long_t drop[CSVX_DROP_MAX + 1];
+
+	/* Security groups (dp/sg_hook.c): sets, groups and ports, written
+	 * under @lock; the connection table, its GC and the bridge hooks
+	 * exist while a port is filtered (changed under @lock).
+	 */
+	struct csvx_sgs sg;
+	struct csvx_conn_table *conn;
+	struct delayed_work sg_gc;
+	struct delayed_work sg_commit;	/* rule changes a batch left */
+	struct notifier_block sg_nb;	/* ports go with their devices */
+	bool sg_hooks;
+	bool sg_dying;
 };
 
 extern unsigned int csvx_net_id;

@@ -44,6 +44,15 @@ static struct netlink_range_validation csvx_limit_range = {
 #define CSVX_POL_VNI	NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_vni_range)
 #define CSVX_POL_NAME	{ .type = NLA_NUL_STRING, .len = CSVX_NAME_MAX - 1 }
 
+/* Security groups */
+static struct netlink_range_validation csvx_set_type_range = {
+	.min = CSVX_SET_HASH_IP,
+	.max = CSVX_SET_TYPE_MAX,
+};
+
+#define CSVX_POL_SET_NAME { .type = NLA_NUL_STRING, .len = CSVX_SET_NAME_MAX - 1 }
+#define CSVX_POL_SG_NAME  { .type = NLA_NUL_STRING, .len = CSVX_SG_NAME_MAX - 1 }
+
 static const struct nla_policy csvx_params_nest_policy[CSVX_PARAM_MAX + 1] = {
 	[CSVX_PARAM_UDP_PORT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_port_range),
 	[CSVX_PARAM_MAX_VRFS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
@@ -52,6 +61,18 @@ static const struct nla_policy csvx_params_nest_policy[CSVX_PARAM_MAX + 1] = {
 	[CSVX_PARAM_MAX_FDB]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
 	[CSVX_PARAM_MAX_ROUTES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
 	[CSVX_PARAM_MAX_FLOWS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_MAX_SETS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_MAX_SET_MEMBERS] = NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_MAX_SGS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_MAX_RULES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_MAX_PORTS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_CT_TCP_SYN]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_CT_TCP_EST]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_CT_TCP_FIN]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_CT_TCP_CLOSE] = NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_CT_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_CT_UDP_REPLIED] = NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_PARAM_CT_ICMP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
 };
 
 static const struct nla_policy csvx_ips_nest_policy[CSVX_IPS_A_MAX + 1] = {
@@ -70,6 +91,7 @@ static const struct nla_policy csvx_vrf_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_VRF_ID]		= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_id_range),
 	[CSVX_A_L3VNI]		= CSVX_POL_VNI,
 	[CSVX_A_RMAC]		= CSVX_POL_MAC,
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy csvx_vrf_key_policy[CSVX_A_MAX + 1] = {
@@ -85,6 +107,7 @@ static const struct nla_policy csvx_vni_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_GW_PLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[CSVX_A_GW_MAC]		= CSVX_POL_MAC,
 	[CSVX_A_MTU]		= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_mtu_range),
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy csvx_vni_key_policy[CSVX_A_MAX + 1] = {
@@ -103,6 +126,7 @@ static const struct nla_policy csvx_fdb_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
 	[CSVX_A_SEQ]		= { .type = NLA_U32 },
 	[CSVX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, CSVX_F_STICKY),
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy csvx_fdb_key_policy[CSVX_A_MAX + 1] = {
@@ -116,12 +140,98 @@ static const struct nla_policy csvx_route_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_PLEN]		= NLA_POLICY_MAX(NLA_U8, 128),
 	[CSVX_A_REMOTE]		= CSVX_POL_ADDR,
 	[CSVX_A_RMAC]		= CSVX_POL_MAC,
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy csvx_route_key_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_VRF]		= CSVX_POL_NAME,
 	[CSVX_A_PREFIX]		= CSVX_POL_ADDR,
 	[CSVX_A_PLEN]		= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy csvx_sgs_nest_policy[CSVX_SGS_A_MAX + 1] = {
+	[CSVX_SGS_A_NAME]	= CSVX_POL_SG_NAME,
+};
+
+static const struct nla_policy csvx_set_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_SET]		= CSVX_POL_SET_NAME,
+	[CSVX_A_SET_TYPE]	= NLA_POLICY_FULL_RANGE(NLA_U8, &csvx_set_type_range),
+	[CSVX_A_FAMILY]		= { .type = NLA_U8 },
+	[CSVX_A_MAXELEM]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_limit_range),
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy csvx_set_key_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_SET]		= CSVX_POL_SET_NAME,
+};
+
+static const struct nla_policy csvx_set_swap_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_SET]		= CSVX_POL_SET_NAME,
+	[CSVX_A_SET2]		= CSVX_POL_SET_NAME,
+};
+
+static const struct nla_policy csvx_set_member_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_SET]		= CSVX_POL_SET_NAME,
+	[CSVX_A_PREFIX]		= CSVX_POL_ADDR,
+	[CSVX_A_PLEN]		= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+/* NEW_SET_MEMBER: with REPLACE an existing member is no error (-exist). */
+static const struct nla_policy csvx_set_member_new_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_SET]		= CSVX_POL_SET_NAME,
+	[CSVX_A_PREFIX]		= CSVX_POL_ADDR,
+	[CSVX_A_PLEN]		= NLA_POLICY_MAX(NLA_U8, 128),
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy csvx_sg_key_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_SG]		= CSVX_POL_SG_NAME,
+};
+
+static const struct nla_policy csvx_sg_new_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_SG]		= CSVX_POL_SG_NAME,
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+};
+
+#define CSVX_POL_SG_RULE						\
+	[CSVX_A_SG]		= CSVX_POL_SG_NAME,			\
+	[CSVX_A_DIR]		= NLA_POLICY_MAX(NLA_U8, CSVX_SG_DIR_MAX), \
+	[CSVX_A_PROTO]		= { .type = NLA_U8 },			\
+	[CSVX_A_DPORT_LO]	= { .type = NLA_U16 },			\
+	[CSVX_A_DPORT_HI]	= { .type = NLA_U16 },			\
+	[CSVX_A_ICMP_TYPE]	= { .type = NLA_U8 },			\
+	[CSVX_A_ICMP_CODE]	= { .type = NLA_U8 },			\
+	[CSVX_A_PREFIX]		= CSVX_POL_ADDR,			\
+	[CSVX_A_PLEN]		= NLA_POLICY_MAX(NLA_U8, 128),		\
+	[CSVX_A_SET]		= CSVX_POL_SET_NAME,			\
+	[CSVX_A_REMOTE_SG]	= CSVX_POL_SG_NAME
+
+static const struct nla_policy csvx_sg_rule_policy[CSVX_A_MAX + 1] = {
+	CSVX_POL_SG_RULE,
+};
+
+static const struct nla_policy csvx_sg_rule_new_policy[CSVX_A_MAX + 1] = {
+	CSVX_POL_SG_RULE,
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy csvx_port_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[CSVX_A_VNI]		= CSVX_POL_VNI,
+	[CSVX_A_MAC]		= CSVX_POL_MAC,
+	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
+	[CSVX_A_SGS]		= NLA_POLICY_NESTED(csvx_sgs_nest_policy),
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy csvx_port_set_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
+	[CSVX_A_SGS]		= NLA_POLICY_NESTED(csvx_sgs_nest_policy),
+};
+
+static const struct nla_policy csvx_port_key_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
 #define CSVX_OP(_cmd, _pol, _doit, _dumpit, _flags) {	\
@@ -182,6 +292,45 @@ static const struct genl_ops csvx_genl_ops[] = {
 
 	CSVX_OP(CSVX_CMD_GET_STATS, csvx_vni_key_policy,
 		csvx_stats_get_doit, csvx_stats_get_dumpit, 0),
+
+	CSVX_OP(CSVX_CMD_NEW_SET, csvx_set_policy,
+		csvx_set_new_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_DEL_SET, csvx_set_key_policy,
+		csvx_set_del_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_GET_SET, csvx_set_key_policy,
+		csvx_set_get_doit, csvx_set_get_dumpit, 0),
+	CSVX_OP(CSVX_CMD_FLUSH_SET, csvx_set_key_policy,
+		csvx_set_flush_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_SWAP_SET, csvx_set_swap_policy,
+		csvx_set_swap_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_NEW_SET_MEMBER, csvx_set_member_new_policy,
+		csvx_set_member_new_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_DEL_SET_MEMBER, csvx_set_member_policy,
+		csvx_set_member_del_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_GET_SET_MEMBER, csvx_set_member_policy,
+		csvx_set_member_get_doit, csvx_set_member_get_dumpit, 0),
+
+	CSVX_OP(CSVX_CMD_NEW_SG, csvx_sg_new_policy,
+		csvx_sg_new_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_DEL_SG, csvx_sg_key_policy,
+		csvx_sg_del_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_GET_SG, csvx_sg_key_policy,
+		csvx_sg_get_doit, csvx_sg_get_dumpit, 0),
+	CSVX_OP(CSVX_CMD_NEW_SG_RULE, csvx_sg_rule_new_policy,
+		csvx_sg_rule_new_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_DEL_SG_RULE, csvx_sg_rule_policy,
+		csvx_sg_rule_del_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_GET_SG_RULE, csvx_sg_key_policy,
+		NULL, csvx_sg_rule_get_dumpit, 0),
+
+	CSVX_OP(CSVX_CMD_NEW_PORT, csvx_port_policy,
+		csvx_port_new_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_SET_PORT, csvx_port_set_policy,
+		csvx_port_set_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_DEL_PORT, csvx_port_key_policy,
+		csvx_port_del_doit, NULL, ADMIN),
+	CSVX_OP(CSVX_CMD_GET_PORT, csvx_port_key_policy,
+		csvx_port_get_doit, csvx_port_get_dumpit, 0),
 };
 
 static const struct genl_multicast_group csvx_genl_mcgrps[] = {

@@ -115,6 +115,50 @@ int csvx_route_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
+/*
+ * A required attribute: if it is missing, say which (NLMSGERR_ATTR_MISS_TYPE)
+ * and why in words, as GENL_REQ_ATTR_CHECK() alone does not.
+ */
+static inline int csvx_require(struct genl_info *info, int type,
+			       const char *msg)
+{
+	if (info->attrs[type])
+		return 0;
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+	csvx_set_err(info->extack, NULL, msg);
+	return -EINVAL;
+}
+
+/* Security groups: set.c, sg.c, port.c */
+int csvx_set_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int csvx_set_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_swap_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_member_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_member_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_member_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_set_member_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb);
+
+int csvx_sg_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_sg_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_sg_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_sg_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int csvx_sg_rule_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_sg_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_sg_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+int csvx_port_new_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_port_set_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_port_del_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_port_get_doit(struct sk_buff *skb, struct genl_info *info);
+int csvx_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+/* port.c: ports go away with their devices (per-namespace notifier) */
+int csvx_port_notifier_register(struct csvx_net *cn);
+void csvx_port_notifier_unregister(struct csvx_net *cn);
+
 /* A request's namespace state. */
 static inline struct csvx_net *csvx_info_net(struct genl_info *info)
 {
@@ -126,10 +170,10 @@ static inline struct csvx_net *csvx_cb_net(struct netlink_callback *cb)
 	return csvx_net(sock_net(cb->skb->sk));
 }
 
-/* NEW_x: NLM_F_REPLACE asks to overwrite an existing object. */
+/* NEW_x: CSVX_A_REPLACE asks to overwrite an existing object. */
 static inline bool csvx_info_replace(struct genl_info *info)
 {
-	return info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	return nla_get_flag(info->attrs[CSVX_A_REPLACE]);
 }
 
 #endif /* _CSVX_GENL_H */

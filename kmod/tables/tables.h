@@ -7,7 +7,8 @@
  * unit-tested and benchmarked natively.  Rules for everything declared here:
  *
  *  - Readers (the datapath) run under rcu_read_lock() and never block or
- *    take a lock.  Lookup functions are marked "RCU".
+ *    take a lock.  Lookup functions are marked "RCU"; the writer may call
+ *    them too, under its lock (they do no lockdep-checked dereference).
  *  - Writers are serialised by the caller (the per-namespace mutex in
  *    kmod/netns.c); the tables take no lock of their own and never rtnl.
  *  - A failed mutation changes nothing and sets *msg to a static string
@@ -25,6 +26,7 @@
 #define _CSVX_TABLES_H
 
 #include "shim.h"
+#include "htab.h"
 #include <uapi/linux/csvx.h>
 
 struct csvx_tables;
@@ -60,22 +62,24 @@ static inline bool csvx_addr_equal(const struct csvx_addr *a,
 /* Upper bound of any limit: a namespace cannot ask for more. */
 #define CSVX_LIMIT_CEILING	(1U << 24)
 
-struct csvx_htab;		/* tables/htab.c: resizable RCU hash */
 struct csvx_lpm;		/* tables/lpm.c: compact LPM of one family */
 
 /* ------------------------------------------------------------------ VRF */
 
+/* What the receive path needs (L3VNI -> VRF -> LPM) is in the first line. */
 struct csvx_vrf {
+	struct csvx_hnode by_l3vni;	/* private: tables/vrf.c */
 	u32 id;
 	u32 l3vni;
 	u64 rmac;		/* router MAC in the low 48 bits, READ_ONCE */
 	struct csvx_lpm *lpm4;	/* never NULL while the VRF exists */
 	struct csvx_lpm *lpm6;
-	char name[CSVX_NAME_MAX];
 	u32 nr_vnis;		/* writer side: VNIs in this VRF */
 	u32 nr_routes;		/* writer side: routes (connected ones too) */
+	char name[CSVX_NAME_MAX];
 	/* private: hash linkage and freeing, owned by tables/vrf.c */
-	struct csvx_vrf_priv *priv;
+	struct csvx_hnode by_name;
+	struct csvx_hnode by_id;
 	struct rcu_head rcu;
 };
 
@@ -89,7 +93,8 @@ struct csvx_vrf_spec {
 /*
  * Add a VRF, or with @replace change the router MAC of an existing one
  * (name, id and L3VNI must then match: -EINVAL otherwise).  The L3VNI must
- * not be an L2 VNI (-EEXIST).
+ * not be an L2 VNI (-EEXIST).  A VRF's address is stable until it is
+ * deleted; it is freed after a grace period.
  */
 int csvx_vrf_add(struct csvx_tables *t, const struct csvx_vrf_spec *spec,
 		 bool replace, const char **msg);
@@ -109,19 +114,22 @@ struct csvx_flood {
 };
 
 struct csvx_vni {
+	struct csvx_hnode node;		/* private: the VNI table (vni.c) */
 	u32 vni;
 	u32 mtu;
 	struct csvx_vrf *vrf;		/* NULL: pure L2 */
 	struct csvx_flood __rcu *flood;	/* NULL when empty */
+	void *dev;			/* the VTEP net_device (datapath owns it) */
+	int ifindex;			/* set by the device code, 0 = none */
+	u8 gw_plen;
 	struct csvx_addr local;		/* VTEP source, family 0 = route lookup */
 	struct csvx_addr gw;		/* anycast gateway, family 0 = none */
-	u8 gw_plen;
 	u8 gw_mac[ETH_ALEN];
 	char ifname[IFNAMSIZ];
-	int ifindex;			/* set by the device code, 0 = none */
-	void *dev;			/* the VTEP net_device (datapath owns it) */
 	u32 nr_fdb;			/* writer side */
-	struct csvx_vni_priv *priv;	/* private: linkage, owned by vni.c */
+	/* private: owned by tables/vni.c and tables/fdb.c */
+	struct csvx_hnode by_name;	/* the device-name index */
+	struct csvx_htab fdb;		/* this VNI's FDB entries: walks, flush */
 	struct rcu_head rcu;
 };
 
@@ -140,7 +148,13 @@ struct csvx_vni_spec {
  * Add a VNI; with @replace change local/gw/mtu/vrf of an existing one.
  * The VRF must exist (-ENOENT), the VNI must not be an L3VNI (-EEXIST), the
  * gateway prefix must fit its family (-EINVAL).  A gateway in a VRF adds
- * the connected route gw/plen -> this VNI to the VRF.
+ * the connected route gw/plen -> this VNI to the VRF.  The device name is
+ * unique (-EEXIST) and cannot change on replace (-EINVAL).
+ *
+ * A VNI's address is stable from add to delete (replace updates it in
+ * place, as the kernel's vxlan changelink does: a packet racing with a
+ * replace may see some fields old and some new); it is freed after a grace
+ * period.
  */
 int csvx_vni_add(struct csvx_tables *t, const struct csvx_vni_spec *spec,
 		 bool replace, const char **msg);
@@ -155,7 +169,15 @@ int csvx_flood_del(struct csvx_tables *t, u32 vni,
 
 /* ------------------------------------------------------------------ FDB */
 
+/*
+ * An FDB entry never changes once published: an update publishes a new one
+ * in its place.  Entries start on a cache line, and the first one holds
+ * the hash, the key and the result: a lookup reads the bucket slot and
+ * that line of the entries of the bucket up to the one it finds (1.25 to
+ * 1.5 of them on average, by the load factor).
+ */
 struct csvx_fdb {
+	struct csvx_hnode node;		/* private: the FDB table (fdb.c) */
 	u32 vni;
 	u8 mac[ETH_ALEN];
 	u8 nr_ips;
@@ -163,7 +185,8 @@ struct csvx_fdb {
 	struct csvx_addr remote;	/* family 0: a local MAC */
 	u32 seq;
 	u32 flags;			/* CSVX_F_STICKY */
-	struct csvx_fdb_priv *priv;	/* private: linkage, owned by fdb.c */
+	/* private: owned by tables/fdb.c */
+	struct csvx_hnode vnode;	/* the VNI's own index */
 	struct rcu_head rcu;
 	struct csvx_addr ips[];		/* nr_ips, for ARP/ND suppression */
 };
@@ -210,7 +233,9 @@ struct csvx_nexthop {
 	u64 rmac;			/* remote router MAC, low 48 bits */
 	struct csvx_vni *vni;		/* connected: the local VNI */
 	u32 refcnt;			/* writer side */
+	u32 id;				/* its index, as the LPM stores it */
 	struct rcu_head rcu;
+	struct csvx_hnode node;		/* private: sharing (route.c) */
 };
 
 struct csvx_route_spec {
@@ -238,7 +263,7 @@ u32 csvx_route_flush(struct csvx_tables *t, const char *vrf);
 const struct csvx_nexthop *csvx_route_lookup(struct csvx_tables *t,
 					     const struct csvx_vrf *vrf,
 					     const struct csvx_addr *dst); /* RCU */
-/* Exact match (GET). */
+/* Exact match (GET): 0, -ENOENT, or -EINVAL for a malformed prefix. */
 int csvx_route_get(struct csvx_tables *t, const struct csvx_vrf *vrf,
 		   const struct csvx_addr *prefix, u8 plen,
 		   struct csvx_route *out);
@@ -251,9 +276,14 @@ int csvx_route_get(struct csvx_tables *t, const struct csvx_vrf *vrf,
  * starts zeroed.  @fn returns 0 to go on or non-zero to stop; the walk then
  * returns that value and the cursor points at the object that stopped it,
  * so the next call starts with it again.  A walk returns 0 at the end.
- * Walks run under the writer lock or under RCU; if the table changes
- * between two calls, the walk may skip or repeat objects, and the caller
- * flags the dump with the generation counter (csvx_tables.gen).
+ * Walks run under the writer lock or under RCU, and call @fn inside
+ * rcu_read_lock() (so @fn must not sleep).  If the table changes between
+ * two calls, the walk may skip or repeat objects, and the caller flags the
+ * dump with the generation counter (csvx_tables.gen).  In fact FDB, VNI
+ * and VRF walks (hash order) and flood and route walks (address order)
+ * visit every object that stayed unchanged exactly once (barring, for the
+ * hash-ordered ones, an object sharing its full 32-bit hash with one
+ * removed meanwhile).
  */
 struct csvx_cursor {
 	unsigned long pos[5];	/* fits netlink_callback->args[1..5] */

@@ -13,15 +13,21 @@
  *   FDB    a remote MAC in a VNI -> remote VTEP, with its IPs   [type 2]
  *   ROUTE  a prefix in a VRF -> remote VTEP + router MAC        [type 5]
  *
+ * and the security groups of the VMs on this host (see "Security groups"
+ * below): SET (ipset-style address sets), SG (a group of rules), PORT (a
+ * local VM interface, filtered by the groups it is in).
+ *
  * Message layout: every request and reply carries flat top-level attributes
  * from enum csvx_attr.  Each command has its own strict policy: an attribute
  * that a command does not take is rejected with an extended ack, as is any
  * attribute of the wrong type or length.  Every rejection carries an extack
  * message and, where one attribute is at fault, points at it.
  *
- * Commands: NEW_x creates; with NLM_F_REPLACE it replaces an existing object
- * (or creates it), with NLM_F_EXCL an existing object is EEXIST.  Without
- * either flag NEW_x on an existing identical key behaves as NLM_F_EXCL.
+ * Commands: NEW_x creates an object; an existing one is EEXIST unless the
+ * request carries the flag CSVX_A_REPLACE, which overwrites it (or creates
+ * it).  Generic netlink reserves the nlmsg_flags NLM_F_CREATE, NLM_F_EXCL
+ * and NLM_F_REPLACE: requests carrying them are refused by the core.  FDB
+ * entries follow EVPN MAC mobility instead (see CSVX_CMD_NEW_FDB).
  * DEL_x removes (ENOENT if absent).  GET_x with the key attributes returns one
  * object; with NLM_F_DUMP it dumps all (optionally filtered, see each object)
  * and dumps resume across messages.  A dump that races with a change is
@@ -50,6 +56,11 @@
 #define CSVX_NAME_MAX		16
 #define CSVX_VNI_MAX		0xffffffU	/* VNIs are 24 bits: 1..16777215 */
 #define CSVX_FDB_MAX_IPS	8		/* IPs per remote MAC */
+/* Set and security group names, NUL included (ipset's limit). */
+#define CSVX_SET_NAME_MAX	32
+#define CSVX_SG_NAME_MAX	32
+#define CSVX_PORT_MAX_IPS	CSVX_FDB_MAX_IPS	/* IPs per port */
+#define CSVX_PORT_MAX_SGS	16			/* groups per port */
 
 enum csvx_cmd {
 	CSVX_CMD_UNSPEC,
@@ -69,7 +80,14 @@ enum csvx_cmd {
 	CSVX_CMD_DEL_FLOOD,	/* VNI, REMOTE */
 	CSVX_CMD_GET_FLOOD,	/* dump only, filter: [VNI] */
 
-	CSVX_CMD_NEW_FDB,	/* VNI, MAC, [REMOTE] [IPS] [SEQ] [FLAGS] */
+	/* VNI, MAC, [REMOTE] [IPS] [SEQ] [FLAGS] [REPLACE].  EVPN MAC
+	 * mobility: an existing MAC is updated (moved) by a higher SEQ; an
+	 * equal SEQ is EEXIST, a lower one ESTALE; with REPLACE the entry is
+	 * written whatever its SEQ.  A sticky MAC never moves to another
+	 * REMOTE (EPERM).  No REMOTE: a local MAC (its IPs serve ARP/ND
+	 * suppression and routed delivery).
+	 */
+	CSVX_CMD_NEW_FDB,
 	CSVX_CMD_DEL_FDB,	/* VNI, MAC */
 	CSVX_CMD_GET_FDB,	/* VNI, MAC; dump filter: [VNI] */
 	CSVX_CMD_FLUSH_FDB,	/* VNI: every FDB entry of that VNI */
@@ -83,6 +101,43 @@ enum csvx_cmd {
 				 * the namespace's drops that belong to no VNI;
 				 * dump: one message per VNI
 				 */
+
+	/* Security groups: sets, groups and their rules, ports. */
+	CSVX_CMD_NEW_SET,	/* SET, SET_TYPE, [FAMILY] [MAXELEM] [REPLACE]:
+				 * REPLACE changes an existing set's MAXELEM
+				 */
+	CSVX_CMD_DEL_SET,	/* SET; EBUSY while a rule uses it */
+	CSVX_CMD_GET_SET,	/* [SET] */
+	CSVX_CMD_FLUSH_SET,	/* SET: removes every member */
+	CSVX_CMD_SWAP_SET,	/* SET, SET2: exchanges their contents */
+	CSVX_CMD_NEW_SET_MEMBER, /* SET, PREFIX, [PLEN] [REPLACE]: with REPLACE
+				  * a member already there is no error
+				  */
+	CSVX_CMD_DEL_SET_MEMBER, /* SET, PREFIX, [PLEN] */
+	CSVX_CMD_GET_SET_MEMBER, /* SET, PREFIX: the member that matches the
+				  * address (ipset test); dump filter: [SET]
+				  */
+
+	CSVX_CMD_NEW_SG,	/* SG, [REPLACE] */
+	CSVX_CMD_DEL_SG,	/* SG; EBUSY while a port is in it or another
+				 * group's rule names it
+				 */
+	CSVX_CMD_GET_SG,	/* [SG] */
+	CSVX_CMD_NEW_SG_RULE,	/* SG, DIR, [PROTO] [DPORT_LO [DPORT_HI]]
+				 * [ICMP_TYPE [ICMP_CODE]], one remote: PREFIX
+				 * [PLEN], SET or REMOTE_SG; [REPLACE]: a rule
+				 * already there is no error.  In a batch (many
+				 * requests in one sendmsg()), the rules are
+				 * compiled once, after the buffer's last rule
+				 * request (GEN of the ports changes then)
+				 */
+	CSVX_CMD_DEL_SG_RULE,	/* the same attributes as NEW_SG_RULE */
+	CSVX_CMD_GET_SG_RULE,	/* dump only, filter: [SG] */
+
+	CSVX_CMD_NEW_PORT,	/* IFNAME, VNI, MAC, [IPS] [SGS] [REPLACE] */
+	CSVX_CMD_SET_PORT,	/* IFNAME, [IPS] [SGS]: what is given replaces */
+	CSVX_CMD_DEL_PORT,	/* IFNAME */
+	CSVX_CMD_GET_PORT,	/* [IFNAME]; the reply has the port's counters */
 
 	__CSVX_CMD_MAX,
 };
@@ -124,6 +179,30 @@ enum csvx_attr {
 	CSVX_A_STATS,		/* nest: enum csvx_stat, u64 each */
 	CSVX_A_DROPS,		/* nest: enum csvx_drop, u64 each */
 
+	CSVX_A_REPLACE,		/* flag: NEW_x overwrites an existing object */
+
+	CSVX_A_SET,		/* string: set name, 1..CSVX_SET_NAME_MAX-1 bytes */
+	CSVX_A_SET_TYPE,	/* u8: enum csvx_set_type */
+	CSVX_A_FAMILY,		/* u8: AF_INET (2, default) or AF_INET6 (10) */
+	CSVX_A_MAXELEM,		/* u32: most members of the set, default 65536 */
+	CSVX_A_SET2,		/* string: the second set of a swap */
+	CSVX_A_COUNT,		/* u32 (reply): members of a set, rules of a group */
+	CSVX_A_REFS,		/* u32 (reply): rules that name the set or group */
+	CSVX_A_SG,		/* string: group name, 1..CSVX_SG_NAME_MAX-1 bytes */
+	CSVX_A_DIR,		/* u8: enum csvx_sg_dir */
+	CSVX_A_PROTO,		/* u8: IPPROTO_TCP, _UDP, _ICMP, _ICMPV6; 0 any */
+	CSVX_A_DPORT_LO,	/* u16: first destination port (tcp, udp) */
+	CSVX_A_DPORT_HI,	/* u16: last one, >= DPORT_LO (default DPORT_LO) */
+	CSVX_A_ICMP_TYPE,	/* u8: ICMP type (icmp, icmpv6; default any) */
+	CSVX_A_ICMP_CODE,	/* u8: ICMP code, with ICMP_TYPE (default any) */
+	CSVX_A_REMOTE_SG,	/* string: a group as a rule's remote */
+	CSVX_A_PACKETS,		/* u64 (reply): connections a rule admitted */
+	CSVX_A_SGS,		/* nest: CSVX_SGS_A_NAME, up to CSVX_PORT_MAX_SGS;
+				 * an empty nest: no group (port not filtered)
+				 */
+	CSVX_A_NR_PORTS,	/* u32 (reply): ports in a group */
+	CSVX_A_GEN,		/* u32 (reply): generation of a port's rules */
+
 	__CSVX_A_MAX,
 };
 
@@ -136,6 +215,13 @@ enum csvx_ips_attr {
 };
 
 #define CSVX_IPS_A_MAX (__CSVX_IPS_A_MAX - 1)
+
+enum csvx_sgs_attr {
+	CSVX_SGS_A_UNSPEC,
+	CSVX_SGS_A_NAME,	/* string: a group; repeated */
+	__CSVX_SGS_A_MAX,
+};
+#define CSVX_SGS_A_MAX (__CSVX_SGS_A_MAX - 1)
 
 /* CSVX_A_FLAGS */
 enum csvx_flags {
@@ -157,6 +243,19 @@ enum csvx_param {
 	CSVX_PARAM_MAX_FDB,	/* FDB entries over all VNIs */
 	CSVX_PARAM_MAX_ROUTES,	/* routes over all VRFs */
 	CSVX_PARAM_MAX_FLOWS,	/* connection-table entries */
+	CSVX_PARAM_MAX_SETS,	/* sets (a group's own member list is none) */
+	CSVX_PARAM_MAX_SET_MEMBERS, /* members over all sets */
+	CSVX_PARAM_MAX_SGS,	/* security groups */
+	CSVX_PARAM_MAX_RULES,	/* rules over all groups */
+	CSVX_PARAM_MAX_PORTS,	/* ports */
+	/* Connection timeouts in seconds (USAGE reports 0 for them). */
+	CSVX_PARAM_CT_TCP_SYN,	/* handshake not completed, default 120 */
+	CSVX_PARAM_CT_TCP_EST,	/* established, default 432000 (5 days) */
+	CSVX_PARAM_CT_TCP_FIN,	/* a FIN was seen, default 120 */
+	CSVX_PARAM_CT_TCP_CLOSE, /* a RST was seen, default 10 */
+	CSVX_PARAM_CT_UDP,	/* UDP and other protocols, unreplied, default 30 */
+	CSVX_PARAM_CT_UDP_REPLIED, /* ... once replied, default 180 */
+	CSVX_PARAM_CT_ICMP,	/* ICMP echo, default 30 */
 	__CSVX_PARAM_MAX,
 };
 
@@ -173,6 +272,10 @@ enum csvx_stat {
 	CSVX_STAT_ARP_SUPPRESSED, /* ARP requests answered locally */
 	CSVX_STAT_ND_SUPPRESSED,  /* neighbour solicitations answered locally */
 	CSVX_STAT_ROUTED,	/* frames routed in the VRF */
+	/* Per port (GET_PORT), zero per VNI: */
+	CSVX_STAT_SG_INGRESS,	/* frames admitted to the port */
+	CSVX_STAT_SG_EGRESS,	/* frames admitted from the port */
+	CSVX_STAT_SG_CONNS,	/* connections created for the port */
 	__CSVX_STAT_MAX,
 };
 
@@ -191,9 +294,80 @@ enum csvx_drop {
 	CSVX_DROP_NOMEM,	/* allocation failure */
 	CSVX_DROP_LOOP,		/* a frame that would loop (own MAC, own VTEP) */
 	CSVX_DROP_NO_NEIGH,	/* routed to a local subnet, owner unknown */
+	/* Per port (GET_PORT), zero per VNI: */
+	CSVX_DROP_SG_SPOOF_MAC,	/* source MAC is not the port's */
+	CSVX_DROP_SG_SPOOF_IP,	/* source IP (or ND target) is not the port's */
+	CSVX_DROP_SG_SPOOF_ARP,	/* ARP sender MAC or IP is not the port's */
+	CSVX_DROP_SG_NO_RULE,	/* no rule admits it (not a reply either) */
+	CSVX_DROP_SG_CONN_FULL,	/* admitted, but the connection table is full */
+	CSVX_DROP_SG_NOT_IP,	/* neither IPv4, IPv6 nor ARP (VLAN tags too) */
+	CSVX_DROP_SG_MALFORMED,	/* truncated or malformed IP/ARP header */
 	__CSVX_DROP_MAX,
 };
 
 #define CSVX_DROP_MAX (__CSVX_DROP_MAX - 1)
+
+/*
+ * Security groups
+ * ---------------
+ * SET     a named set of addresses of one family, as ipset's hash:ip (single
+ *         addresses) or hash:net (prefixes; PREFIX/PLEN, host bits 0).  A
+ *         lookup costs one hash probe (hash:ip) or one per prefix length
+ *         present in the set (hash:net), whatever the number of members.
+ *         SWAP_SET exchanges the contents (members and MAXELEM) of two sets
+ *         of the same type and family atomically: a packet sees one or the
+ *         other.  A set named by a rule cannot be deleted (EBUSY).
+ * SG      a security group: a list of rules.  Each rule admits, in one
+ *         direction of the port (INGRESS: to the VM, EGRESS: from it), one
+ *         protocol (PROTO 0: any) with a destination port range (tcp, udp)
+ *         or an ICMP type and code (icmp, icmpv6), from/to one remote:
+ *         a prefix (PREFIX/PLEN), a SET, or REMOTE_SG: the addresses of the
+ *         ports currently in that group (kept current as ports change).
+ *         Rules are compared as a whole: adding one twice is EEXIST, DEL
+ *         names it by the same attributes.  PACKETS counts the connections
+ *         the rule admitted (first packets).
+ * PORT    a local VM interface (a bridge port, by ifindex: it goes away
+ *         with its device), in a VNI, with its MAC and IPs.  The port's
+ *         MAC and IPs become a local FDB entry of the VNI (ARP/ND
+ *         suppression, routed delivery).  A port in at least one group is
+ *         filtered:
+ *   - anti-spoofing on frames from it: source MAC = the port's MAC; IPv4
+ *     source one of its IPs (0.0.0.0 only for DHCP to port 67); IPv6 source
+ *     one of its IPs or its EUI-64 link-local address (any fe80::/10 or ::
+ *     only for ND/MLD ICMPv6; a neighbour advertisement's target must be
+ *     the port's too); ARP sender MAC = the port's MAC and sender IP one of
+ *     its IPv4s or 0.0.0.0 (probe); no router advertisement or redirect;
+ *     other ethertypes and VLAN-tagged frames are dropped;
+ *   - ingress: nothing is admitted but what a rule of one of its groups
+ *     admits, and the replies of admitted connections; egress: everything
+ *     while its groups have no egress rule (of either family), only what
+ *     the rules admit once they have one.  Always admitted: ARP, DHCP and
+ *     DHCPv6 between client and server ports, ND, RS/RA and MLD, ICMP
+ *     errors that belong to a known connection, and IP fragments after the
+ *     first (the first one is filtered; without it nothing reassembles).
+ *   Frames between the port and the host itself pass anti-spoofing only.
+ * Connections (max-flows, timeouts as params) are tracked per port and
+ * direction, keyed by the port, its zone (the VNI's VRF, or the VNI) and
+ * the 5-tuple (ICMP echo: the id), TCP state aware.  When a port's rules
+ * change (a rule added or removed, its groups changed) their generation
+ * (GEN) changes, and each connection created under an older one is
+ * classified again on its next packet: dropped and forgotten if its rules
+ * no longer admit it.  A change of a set's or a group's members does not
+ * touch established connections.
+ */
+enum csvx_set_type {
+	CSVX_SET_TYPE_UNSPEC,
+	CSVX_SET_HASH_IP,	/* "hash:ip" */
+	CSVX_SET_HASH_NET,	/* "hash:net" */
+	__CSVX_SET_TYPE_MAX,
+};
+#define CSVX_SET_TYPE_MAX (__CSVX_SET_TYPE_MAX - 1)
+
+enum csvx_sg_dir {
+	CSVX_SG_INGRESS,	/* to the VM; the remote is the source */
+	CSVX_SG_EGRESS,		/* from the VM; the remote is the destination */
+	__CSVX_SG_DIR_MAX,
+};
+#define CSVX_SG_DIR_MAX (__CSVX_SG_DIR_MAX - 1)
 
 #endif /* _UAPI_LINUX_CSVX_H */

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Longest-prefix match, one structure per address family per VRF.
+ *
+ * The lookup structure is a Poptrie (Asai and Ohara, SIGCOMM 2015): a
+ * direct-indexed top level of 2^s entries, then nodes of 6-bit stride.  A
+ * node has two 64-bit maps: "vector" marks the slots that lead to a child
+ * node, and the children of a node sit next to each other, so the child of
+ * slot i is at base1 + popcount(vector up to i) - 1.  The other slots hold
+ * leaves, nexthops pushed down from the routes covering them; runs of
+ * equal leaves are stored once and found the same way through "leafvec".
+ * A lookup is then one top entry and one node per 6 bits, each a popcount,
+ * with no pointers followed.
+ *
+ * What is specific here:
+ *  - Nodes are 32 bytes and keep up to 6 leaves inline (most nodes have no
+ *    more), so most lookups read no leaves array.
+ *  - Path compression: a chain of nodes that each have one child and one
+ *    value elsewhere is one "skip" node, which compares up to 60 key bits
+ *    at once.  IPv6 tables are mostly such chains.
+ *  - s adapts to the number of routes (6/12/18 bits for IPv4, 4/10/16 for
+ *    IPv6, rebuilt when it changes), so an empty LPM costs a few hundred
+ *    bytes and a million routes get a 1 MiB top level.  Strides are aligned
+ *    so that /24 (IPv4) and /64 (IPv6) end on a node boundary.
+ *  - Leaves are 16 bits while every nexthop fits, 32 bits otherwise.
+ *  - Nodes and leaves live in two arrays per structure ("fib"), filled by
+ *    bumping an offset.  Published nodes are never written again: an update
+ *    writes new copies of the nodes it changes and of their ancestors into
+ *    free space and publishes them with one 32-bit store of a top entry.
+ *    What it replaced stays in place, still valid for readers, until the
+ *    arrays fill up; then the live trie is copied compactly into new
+ *    arrays, the new fib is published with rcu_assign_pointer() and the old
+ *    one freed after a grace period.  Free space is about 1/8 of the live
+ *    size, so a copy is paid for by the updates that filled the space and
+ *    memory stays close to what is live.
+ *  - The routes themselves are kept in the RIB (lpm_rib.c).  An update
+ *    rebuilds only the slots under the changed prefix, from the RIB, in the
+ *    deepest node that holds them; nodes left with a single leaf value
+ *    collapse into their parent.
+ */
+#include "lpm_int.h"
+
+#ifndef __KERNEL__
+long csvx_lpm_fault_after;
+#endif
+
+/* -------------------------------------------------------------- keys */
+
+static void key_load(struct lpm_key *k, const u8 *a, bool v6)
+{
+	if (!v6) {
+		__be32 x;
+
+		memcpy(&x, a, sizeof(x));
+		k->w[0] = (u64)be32_to_cpu(x) << 32;
+		k->w[1] = 0;
+	} else {
+		__be64 x[2];
+
+		memcpy(x, a, sizeof(x));
+		k->w[0] = be64_to_cpu(x[0]);
+		k->w[1] = be64_to_cpu(x[1]);
+	}
+}
+
+static void key_store(const struct lpm_key *k, u8 *a, bool v6)
+{
+	if (!v6) {
+		__be32 x = cpu_to_be32(k->w[0] >> 32);
+
+		memcpy(a, &x, sizeof(x));
+	} else {
+		__be64 x[2] = { cpu_to_be64(k->w[0]), cpu_to_be64(k->w[1]) };
+
+		memcpy(a, x, sizeof(x));
+	}
+}
+
+/* ------------------------------------------------------------ lookup */
+
+/* The leaf of the slot @mask ends at: inline or in the leaves array. */
+static __always_inline u32 fib_leaf(const struct lpm_fib *f,
+				    const struct lpm_node *n, u64 mask)
+{
+	u32 i = hweight64(n->leafvec & mask) - 1, nl = hweight64(n->leafvec);
+	const u16 *p16;
+	const u32 *p32;
+
+	if (f->wide) {
+		p32 = nl <= LPM_INLINE32 ? n->l32 :
+					   (const u32 *)f->leaves + n->base0;
+		return p32[i];
+	}
+	p16 = nl <= LPM_INLINE16 ? n->l16 : (const u16 *)f->leaves + n->base0;
+	return p16[i];
+}
+
+/*
+ * One step down from node @n for key bits @w (the key from the node's
+ * depth on, left-aligned): the next node, or NULL with the answer in *@nh.
+ * @sb is how far down the next node is.
+ */
+static __always_inline const struct lpm_node *
+lookup_step(const struct lpm_fib *f, const struct lpm_node *n, u64 w,
+	    u32 *sb, u32 *nh)
+{
+	u64 bit = 1ULL << (w >> (64 - LPM_STRIDE)), mask = bit | (bit - 1);
+
+	if (n->vector & bit) {
+		*sb = LPM_STRIDE;
+		return &f->nodes[n->base1 + hweight64(n->vector & mask) - 1];
+	}
+	if (likely(n->vector || (n->leafvec & 1))) {
+		*nh = fib_leaf(f, n, mask);
+		return NULL;
+	}
+	/* A skip node: the key must go on the way the chain did. */
+	*sb = n->skip.strides * LPM_STRIDE;
+	if ((w ^ n->leafvec) >> (64 - *sb)) {
+		*nh = n->skip.miss;
+		return NULL;
+	}
+	return &f->nodes[n->base1];
+}
+
+static u32 lookup4(const struct lpm_fib *f, u64 k)
+{
+	const struct lpm_node *n;
+	u32 e, d = f->s, sb, nh = 0;
+
+	e = READ_ONCE(f->top[k >> (64 - d)]);
+	if (!(e & LPM_NODE))
+		return e;
+	n = &f->nodes[e & ~LPM_NODE];
+	/* IPv4 depths stay below 32, so k << d never overflows. */
+	while ((n = lookup_step(f, n, k << d, &sb, &nh)))
+		d += sb;
+	return nh;
+}
+
+static u32 lookup6(const struct lpm_fib *f, u64 hi, u64 lo)
+{
+	const struct lpm_node *n;
+	u32 e, d = f->s, sb, nh = 0;
+	u64 w;
+
+	e = READ_ONCE(f->top[hi >> (64 - d)]);
+	if (!(e & LPM_NODE))
+		return e;
+	n = &f->nodes[e & ~LPM_NODE];
+	for (;;) {
+		/* d >= 4: the shifts stay below 64. */
+		w = d < 64 ? hi << d | lo >> (64 - d) : lo << (d - 64);
+		n = lookup_step(f, n, w, &sb, &nh);
+		if (!n)
+			return nh;
+		d += sb;
+	}
+}
+
+u32 csvx_lpm_lookup(const struct csvx_lpm *lpm, const u8 *addr)
+{
+	const struct lpm_fib *f = rcu_dereference(lpm->fib);
+
+	if (!f->v6) {
+		__be32 a;
+
+		memcpy(&a, addr, sizeof(a));
+		return lookup4(f, (u64)be32_to_cpu(a) << 32);
+	} else {
+		__be64 a[2];
+
+		memcpy(a, addr, sizeof(a));
+		return lookup6(f, be64_to_cpu(a[0]), be64_to_cpu(a[1]));
+	}
+}
+
+/* --------------------------------------------------------------- API */
+
+static u32 lpm_bits(const struct csvx_lpm *lpm)
+{
+	return lpm->rib.v6 ? 128 : 32;
+}
+
+struct csvx_lpm *csvx_lpm_create(int family)
+{
+	struct csvx_lpm *lpm;
+	struct lpm_fib *f;
+	bool v6;
+
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	v6 = family == AF_INET6;
+	lpm = lpm_kzalloc(sizeof(*lpm));
+	if (!lpm)
+		return NULL;
+	f = csvx_lpm_fib_empty(v6);
+	if (!f) {
+		kfree(lpm);
+		return NULL;
+	}
+	csvx_lpm_rib_init(&lpm->rib, v6);
+	RCU_INIT_POINTER(lpm->fib, f);
+	return lpm;
+}
+
+void csvx_lpm_destroy(struct csvx_lpm *lpm)
+{
+	if (!lpm)
+		return;
+	csvx_lpm_fib_free(lpm_fib_deref(lpm));
+	csvx_lpm_rib_free(&lpm->rib);
+	kfree(lpm);
+}
+
+static void lpm_destroy_rcu(struct rcu_head *head)
+{
+	csvx_lpm_destroy(container_of(head, struct csvx_lpm, rcu));
+}
+
+void csvx_lpm_destroy_rcu(struct csvx_lpm *lpm)
+{
+	if (lpm)
+		call_rcu(&lpm->rcu, lpm_destroy_rcu);
+}
+
+/* Parse and check a prefix; host bits must be clear. */
+static int lpm_prefix(const struct csvx_lpm *lpm, const u8 *prefix, u8 plen,
+		      struct lpm_key *k)
+{
+	struct lpm_key m;
+
+	if (plen > lpm_bits(lpm))
+		return -EINVAL;
+	key_load(k, prefix, lpm->rib.v6);
+	m = lpm_key_mask(k, plen);
+	if (m.w[0] != k->w[0] || m.w[1] != k->w[1])
+		return -EINVAL;
+	return 0;
+}
+
+int csvx_lpm_insert(struct csvx_lpm *lpm, const u8 *prefix, u8 plen, u32 nh,
+		    u32 *old_nh)
+{
+	struct lpm_rib_undo u;
+	struct lpm_ent e;
+	u32 old;
+	int err;
+
+	*old_nh = 0;
+	if (!nh || nh > CSVX_LPM_NH_MAX)
+		return -EINVAL;
+	err = lpm_prefix(lpm, prefix, plen, &e.k);
+	if (err)
+		return err;
+	e.plen = plen;
+	e.nh = nh;
+	err = csvx_lpm_rib_insert(&lpm->rib, &e, &old, &u);
+	if (err)
+		return err;
+	if (old != nh) {
+		err = csvx_lpm_fib_update(lpm, &e.k, plen);
+		if (err) {
+			csvx_lpm_rib_undo(&lpm->rib, &u);
+			return err;
+		}
+	}
+	csvx_lpm_rib_commit(&lpm->rib, &u);
+	*old_nh = old;
+	return 0;
+}
+
+int csvx_lpm_delete(struct csvx_lpm *lpm, const u8 *prefix, u8 plen,
+		    u32 *old_nh)
+{
+	struct lpm_rib_undo u;
+	struct lpm_key k;
+	u32 old;
+	int err;
+
+	*old_nh = 0;
+	err = lpm_prefix(lpm, prefix, plen, &k);
+	if (err)
+		return err;
+	err = csvx_lpm_rib_delete(&lpm->rib, &k, plen, &old, &u);
+	if (err)
+		return err;
+	err = csvx_lpm_fib_update(lpm, &k, plen);
+	if (err) {
+		csvx_lpm_rib_undo(&lpm->rib, &u);
+		return err;
+	}
+	csvx_lpm_rib_commit(&lpm->rib, &u);
+	*old_nh = old;
+	return 0;
+}
+
+u32 csvx_lpm_get(const struct csvx_lpm *lpm, const u8 *prefix, u8 plen)
+{
+	struct lpm_key k;
+	u32 nh;
+
+	if (lpm_prefix(lpm, prefix, plen, &k))
+		return 0;
+	rcu_read_lock();
+	nh = csvx_lpm_rib_get(&lpm->rib, &k, plen);
+	rcu_read_unlock();
+	return nh;
+}
+
+int csvx_lpm_walk(const struct csvx_lpm *lpm, struct csvx_lpm_cursor *cursor,
+		  int (*fn)(const u8 *prefix, u8 plen, u32 nh, void *arg),
+		  void *arg)
+{
+	bool v6 = lpm->rib.v6, more;
+	struct lpm_rib_iter it;
+	struct lpm_key k = { { 0, 0 } };
+	u8 plen = 0, buf[16];
+	struct lpm_ent e;
+	int ret = 0;
+
+	if (cursor->started > 1)
+		return 0;
+	if (cursor->started) {
+		key_load(&k, cursor->prefix, v6);
+		plen = cursor->plen;
+	}
+	rcu_read_lock();
+	more = csvx_lpm_rib_seek(&lpm->rib, &it, &k, plen);
+	while (more) {
+		csvx_lpm_rib_read(&it, &e);
+		memset(buf, 0, sizeof(buf));
+		key_store(&e.k, buf, v6);
+		ret = fn(buf, e.plen, e.nh, arg);
+		if (ret) {
+			memcpy(cursor->prefix, buf, sizeof(cursor->prefix));
+			cursor->plen = e.plen;
+			cursor->started = 1;
+			break;
+		}
+		more = csvx_lpm_rib_next(&it);
+	}
+	rcu_read_unlock();
+	if (!ret)
+		cursor->started = 2;
+	return ret;
+}
+
+u32 csvx_lpm_count(const struct csvx_lpm *lpm)
+{
+	return READ_ONCE(lpm->rib.count);
+}
+
+size_t csvx_lpm_memory(const struct csvx_lpm *lpm)
+{
+	struct csvx_lpm_stats st;
+
+	csvx_lpm_stats(lpm, &st, false);
+	return st.trie_bytes + st.rib_bytes;
+}
+
+void csvx_lpm_stats(const struct csvx_lpm *lpm, struct csvx_lpm_stats *st,
+		    bool count_live)
+{
+	const struct lpm_fib *f;
+
+	memset(st, 0, sizeof(*st));
+	rcu_read_lock();
+	f = rcu_dereference(lpm->fib);
+	st->routes = READ_ONCE(lpm->rib.count);
+	st->top_bits = f->s;
+	st->wide_leaves = f->wide;
+	st->nodes_cap = f->nodes_cap;
+	st->leaves_cap = f->leaves_cap;
+	/* The LPM's own struct counts with the lookup structure. */
+	st->trie_bytes = csvx_lpm_fib_bytes(f) + lpm_alloc_bytes(lpm, sizeof(*lpm));
+	st->rib_bytes = READ_ONCE(lpm->rib.bytes);
+	if (count_live)
+		csvx_lpm_fib_count(f, &st->nodes, &st->leaves);
+	rcu_read_unlock();
+}
