@@ -8,6 +8,70 @@
 
 #include "ctl/genl.h"
 
+/* The message of a request that lacks a required attribute. */
+static const char *const csvx_missing_msg[CSVX_A_MAX + 1] = {
+	[CSVX_A_VERSION]	= "missing attribute VERSION",
+	[CSVX_A_MOD_VERSION]	= "missing attribute MOD_VERSION",
+	[CSVX_A_PARAMS]		= "missing attribute PARAMS",
+	[CSVX_A_USAGE]		= "missing attribute USAGE",
+	[CSVX_A_VRF]		= "missing attribute VRF",
+	[CSVX_A_VRF_ID]		= "missing attribute VRF_ID",
+	[CSVX_A_L3VNI]		= "missing attribute L3VNI",
+	[CSVX_A_RMAC]		= "missing attribute RMAC",
+	[CSVX_A_VNI]		= "missing attribute VNI",
+	[CSVX_A_IFNAME]		= "missing attribute IFNAME",
+	[CSVX_A_IFINDEX]	= "missing attribute IFINDEX",
+	[CSVX_A_LOCAL]		= "missing attribute LOCAL",
+	[CSVX_A_GW]		= "missing attribute GW",
+	[CSVX_A_GW_PLEN]	= "missing attribute GW_PLEN",
+	[CSVX_A_GW_MAC]		= "missing attribute GW_MAC",
+	[CSVX_A_MTU]		= "missing attribute MTU",
+	[CSVX_A_REMOTE]		= "missing attribute REMOTE",
+	[CSVX_A_MAC]		= "missing attribute MAC",
+	[CSVX_A_IPS]		= "missing attribute IPS",
+	[CSVX_A_SEQ]		= "missing attribute SEQ",
+	[CSVX_A_FLAGS]		= "missing attribute FLAGS",
+	[CSVX_A_PREFIX]		= "missing attribute PREFIX",
+	[CSVX_A_PLEN]		= "missing attribute PLEN",
+	[CSVX_A_STATS]		= "missing attribute STATS",
+	[CSVX_A_DROPS]		= "missing attribute DROPS",
+	[CSVX_A_REPLACE]	= "missing attribute REPLACE",
+	[CSVX_A_SET]		= "missing attribute SET",
+	[CSVX_A_SET_TYPE]	= "missing attribute SET_TYPE",
+	[CSVX_A_FAMILY]		= "missing attribute FAMILY",
+	[CSVX_A_MAXELEM]	= "missing attribute MAXELEM",
+	[CSVX_A_SET2]		= "missing attribute SET2",
+	[CSVX_A_COUNT]		= "missing attribute COUNT",
+	[CSVX_A_REFS]		= "missing attribute REFS",
+	[CSVX_A_SG]		= "missing attribute SG",
+	[CSVX_A_DIR]		= "missing attribute DIR",
+	[CSVX_A_PROTO]		= "missing attribute PROTO",
+	[CSVX_A_DPORT_LO]	= "missing attribute DPORT_LO",
+	[CSVX_A_DPORT_HI]	= "missing attribute DPORT_HI",
+	[CSVX_A_ICMP_TYPE]	= "missing attribute ICMP_TYPE",
+	[CSVX_A_ICMP_CODE]	= "missing attribute ICMP_CODE",
+	[CSVX_A_REMOTE_SG]	= "missing attribute REMOTE_SG",
+	[CSVX_A_PACKETS]	= "missing attribute PACKETS",
+	[CSVX_A_SGS]		= "missing attribute SGS",
+	[CSVX_A_NR_PORTS]	= "missing attribute NR_PORTS",
+	[CSVX_A_GEN]		= "missing attribute GEN",
+};
+
+/*
+ * A required attribute: if it is missing, say which (NLMSGERR_ATTR_MISS_TYPE)
+ * and why in words, which GENL_REQ_ATTR_CHECK() alone does not.  @msg NULL:
+ * "missing attribute NAME".  Returns 0 or -EINVAL.
+ */
+int csvx_require(struct genl_info *info, int type, const char *msg)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, type))
+		return 0;
+	if (!msg && type <= CSVX_A_MAX)
+		msg = csvx_missing_msg[type];
+	csvx_set_err(info->extack, NULL, msg ?: "missing attribute");
+	return -EINVAL;
+}
+
 int csvx_validate_addr(const struct nlattr *attr,
 		       struct netlink_ext_ack *extack)
 {
@@ -62,7 +126,7 @@ int csvx_get_unicast_mac(struct genl_info *info, int type, const u8 **mac)
 {
 	struct nlattr *attr = info->attrs[type];
 
-	if (GENL_REQ_ATTR_CHECK(info, type))
+	if (csvx_require(info, type, NULL))
 		return -EINVAL;
 	*mac = nla_data(attr);
 	if (!is_valid_ether_addr(*mac)) {
@@ -78,7 +142,7 @@ int csvx_get_name(struct genl_info *info, int type, const char **name)
 {
 	struct nlattr *attr = info->attrs[type];
 
-	if (GENL_REQ_ATTR_CHECK(info, type))
+	if (csvx_require(info, type, NULL))
 		return -EINVAL;
 	*name = nla_data(attr);
 	if (!**name) {

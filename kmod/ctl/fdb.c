@@ -60,7 +60,7 @@ int csvx_fdb_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *ntf;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI))
+	if (csvx_require(info, CSVX_A_VNI, NULL))
 		return -EINVAL;
 	spec.vni = nla_get_u32(attrs[CSVX_A_VNI]);
 	err = csvx_get_unicast_mac(info, CSVX_A_MAC, &spec.mac);
@@ -95,8 +95,8 @@ out:
 
 static int csvx_fdb_key(struct genl_info *info, u32 *vni, const u8 **mac)
 {
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI) ||
-	    GENL_REQ_ATTR_CHECK(info, CSVX_A_MAC))
+	if (csvx_require(info, CSVX_A_VNI, NULL) ||
+	    csvx_require(info, CSVX_A_MAC, NULL))
 		return -EINVAL;
 	*vni = nla_get_u32(info->attrs[CSVX_A_VNI]);
 	*mac = nla_data(info->attrs[CSVX_A_MAC]);
@@ -170,7 +170,7 @@ int csvx_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 vni;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI))
+	if (csvx_require(info, CSVX_A_VNI, NULL))
 		return -EINVAL;
 	vni = nla_get_u32(info->attrs[CSVX_A_VNI]);
 

@@ -29,8 +29,8 @@ static int csvx_flood_change(struct genl_info *info, bool add)
 	struct sk_buff *ntf;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI) ||
-	    GENL_REQ_ATTR_CHECK(info, CSVX_A_REMOTE))
+	if (csvx_require(info, CSVX_A_VNI, NULL) ||
+	    csvx_require(info, CSVX_A_REMOTE, NULL))
 		return -EINVAL;
 	e.vni = nla_get_u32(info->attrs[CSVX_A_VNI]);
 	csvx_nla_get_addr(info->attrs[CSVX_A_REMOTE], &remote);

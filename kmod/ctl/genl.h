@@ -37,6 +37,7 @@ static inline struct nlattr **csvx_dump_attrs(struct netlink_callback *cb)
 }
 
 /* attr.c: attribute helpers shared by every object */
+int csvx_require(struct genl_info *info, int type, const char *msg);
 int csvx_validate_addr(const struct nlattr *attr,
 		       struct netlink_ext_ack *extack);
 void csvx_nla_get_addr(const struct nlattr *attr, struct csvx_addr *addr);
@@ -114,20 +115,6 @@ int csvx_route_flush_doit(struct sk_buff *skb, struct genl_info *info);
 
 int csvx_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-
-/*
- * A required attribute: if it is missing, say which (NLMSGERR_ATTR_MISS_TYPE)
- * and why in words, as GENL_REQ_ATTR_CHECK() alone does not.
- */
-static inline int csvx_require(struct genl_info *info, int type,
-			       const char *msg)
-{
-	if (info->attrs[type])
-		return 0;
-	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
-	csvx_set_err(info->extack, NULL, msg);
-	return -EINVAL;
-}
 
 /* Security groups: set.c, sg.c, port.c */
 int csvx_set_new_doit(struct sk_buff *skb, struct genl_info *info);

@@ -58,7 +58,7 @@ int csvx_params_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *ntf;
 	int err, i;
 
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_PARAMS))
+	if (csvx_require(info, CSVX_A_PARAMS, NULL))
 		return -EINVAL;
 	/* The family policy validated the nest already. */
 	err = nla_parse_nested(tb, CSVX_PARAM_MAX, info->attrs[CSVX_A_PARAMS],

@@ -41,8 +41,8 @@ static int csvx_route_key(struct genl_info *info, const char **vrf,
 	err = csvx_get_name(info, CSVX_A_VRF, vrf);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_PREFIX) ||
-	    GENL_REQ_ATTR_CHECK(info, CSVX_A_PLEN))
+	if (csvx_require(info, CSVX_A_PREFIX, NULL) ||
+	    csvx_require(info, CSVX_A_PLEN, NULL))
 		return -EINVAL;
 	csvx_nla_get_addr(info->attrs[CSVX_A_PREFIX], prefix);
 	*plen = nla_get_u8(info->attrs[CSVX_A_PLEN]);
@@ -90,7 +90,7 @@ int csvx_route_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = csvx_route_key(info, &spec.vrf, &spec.prefix, &spec.plen);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_REMOTE))
+	if (csvx_require(info, CSVX_A_REMOTE, NULL))
 		return -EINVAL;
 	csvx_nla_get_addr(info->attrs[CSVX_A_REMOTE], &spec.remote);
 	err = csvx_get_unicast_mac(info, CSVX_A_RMAC, &spec.rmac);

@@ -32,12 +32,17 @@ static int csvx_vni_parse(struct genl_info *info, struct csvx_vni_spec *spec)
 	struct nlattr **attrs = info->attrs;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI))
+	if (csvx_require(info, CSVX_A_VNI, NULL))
 		return -EINVAL;
 	spec->vni = nla_get_u32(attrs[CSVX_A_VNI]);
 	err = csvx_get_name(info, CSVX_A_IFNAME, &spec->ifname);
 	if (err)
 		return err;
+	if (!dev_valid_name(spec->ifname)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[CSVX_A_IFNAME],
+				    "invalid device name");
+		return -EINVAL;
+	}
 	if (attrs[CSVX_A_VRF]) {
 		err = csvx_get_name(info, CSVX_A_VRF, &spec->vrf);
 		if (err)
@@ -56,7 +61,7 @@ static int csvx_vni_parse(struct genl_info *info, struct csvx_vni_spec *spec)
 		}
 		return 0;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_GW_PLEN))
+	if (csvx_require(info, CSVX_A_GW_PLEN, NULL))
 		return -EINVAL;
 	err = csvx_get_unicast_mac(info, CSVX_A_GW_MAC, &spec->gw_mac);
 	if (err)
@@ -165,7 +170,7 @@ int csvx_vni_del_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 	u32 id;
 
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI))
+	if (csvx_require(info, CSVX_A_VNI, NULL))
 		return -EINVAL;
 	id = nla_get_u32(info->attrs[CSVX_A_VNI]);
 
@@ -202,7 +207,7 @@ int csvx_vni_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct csvx_vni *vni;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VNI))
+	if (csvx_require(info, CSVX_A_VNI, NULL))
 		return -EINVAL;
 
 	mutex_lock(&cn->lock);

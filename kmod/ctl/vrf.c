@@ -29,8 +29,8 @@ int csvx_vrf_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = csvx_get_name(info, CSVX_A_VRF, &spec.name);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, CSVX_A_VRF_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, CSVX_A_L3VNI))
+	if (csvx_require(info, CSVX_A_VRF_ID, NULL) ||
+	    csvx_require(info, CSVX_A_L3VNI, NULL))
 		return -EINVAL;
 	err = csvx_get_unicast_mac(info, CSVX_A_RMAC, &spec.rmac);
 	if (err)
