@@ -108,6 +108,19 @@ int csvx_nla_put_addr(struct sk_buff *skb, int type,
 	return 0;
 }
 
+/* True if @addr has bits set beyond its first @plen. */
+bool csvx_addr_host_bits(const struct csvx_addr *addr, u8 plen)
+{
+	unsigned int bits = addr->family == AF_INET ? 32 : 128;
+	const u8 *b = (const u8 *)addr->w;
+	unsigned int i;
+
+	for (i = plen; i < bits; i++)
+		if (b[i / 8] & (0x80 >> (i % 8)))
+			return true;
+	return false;
+}
+
 u64 csvx_mac_to_u64(const u8 *mac)
 {
 	return ether_addr_to_u64(mac);

@@ -19,7 +19,8 @@ void csvx_genl_exit(void);
 static inline void csvx_set_err(struct netlink_ext_ack *extack,
 				const struct nlattr *attr, const char *msg)
 {
-	if (!extack)
+	/* Never replace a message already set with none. */
+	if (!extack || !msg)
 		return;
 	extack->_msg = msg;
 	if (attr)
@@ -45,6 +46,7 @@ int csvx_nla_put_addr(struct sk_buff *skb, int type,
 		      const struct csvx_addr *addr);
 int csvx_nla_put_mac64(struct sk_buff *skb, int type, u64 mac);
 u64 csvx_mac_to_u64(const u8 *mac);
+bool csvx_addr_host_bits(const struct csvx_addr *addr, u8 plen);
 int csvx_get_unicast_mac(struct genl_info *info, int type, const u8 **mac);
 int csvx_get_name(struct genl_info *info, int type, const char **name);
 

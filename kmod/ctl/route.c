@@ -51,6 +51,11 @@ static int csvx_route_key(struct genl_info *info, const char **vrf,
 				    "IPv4 prefix length must be 0..32");
 		return -EINVAL;
 	}
+	if (csvx_addr_host_bits(prefix, *plen)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CSVX_A_PREFIX],
+				    "prefix has host bits set");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -231,7 +236,13 @@ int csvx_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		NL_SET_ERR_MSG(cb->extack, "a route dump filters by VRF only");
 		return -EINVAL;
 	}
-	if (attrs && attrs[CSVX_A_VRF])
+	if (attrs && attrs[CSVX_A_VRF]) {
 		d.vrf = nla_data(attrs[CSVX_A_VRF]);
+		if (!*d.vrf) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_VRF],
+					    "name must not be empty");
+			return -EINVAL;
+		}
+	}
 	return csvx_dump_run(&d, csvx_route_dump_walk);
 }
