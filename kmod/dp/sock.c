@@ -100,7 +100,9 @@ int csvx_sock_set_port(struct csvx_net *cn, u16 port,
 	int err;
 
 	ASSERT_RTNL();
-	if (!rtnl_dereference(cn->sock4))
+	/* Same port: nothing to do (a new pair could not bind it anyway). */
+	if (!rtnl_dereference(cn->sock4) ||
+	    port == cn->tables.limit[CSVX_PARAM_UDP_PORT])
 		return 0;
 	err = csvx_sock_pair(cn, port, &s4, &s6, extack);
 	if (err)
