@@ -44,10 +44,12 @@
 # neither passed nor failed.  The last line is exactly "N passed, M failed";
 # the exit status is 0 iff M == 0 and N > 0.
 #
-# Environment: CSVX_GUEST_TIMEOUT (s, per generic guest, default 1500),
-# CSVX_DEBUG_GUEST_TIMEOUT (default 2700), CSVX_TEST_TIMEOUT (per test binary
-# or scenario in the guest, default 600), CSVX_DEBUG_JOBS (make -j of the
-# background debug kernel build, default 2), CI=true (print failing logs).
+# Environment: CSVX_GUEST_TIMEOUT (s, per generic guest, default 3600),
+# CSVX_DEBUG_GUEST_TIMEOUT (default 5400), CSVX_TEST_TIMEOUT (per test binary
+# or scenario in the guest, default 600, 1200 on the debug kernel; a guest
+# whose output stops for that long plus 300 s is stopped as hung),
+# CSVX_DEBUG_JOBS (make -j of the background debug kernel build, default 2),
+# CI=true (print the logs of what failed).
 
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -219,7 +221,8 @@ fi
 # ---- guests ------------------------------------------------------------------------
 guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, checks
 	local k=$1
-	local kver kdir image moddir="" ko extra="" tmo=${CSVX_GUEST_TIMEOUT:-1500} out=$run/$k
+	local kver kdir image moddir="" ko extra="" tmo=${CSVX_GUEST_TIMEOUT:-3600} out=$run/$k
+	local ttmo=${CSVX_TEST_TIMEOUT:-600}
 	local t rc=0 gs=(--label "$k" --suite "$guest_suite")
 	mkdir -p "$out"
 	if [ "$k" = debug ]; then
@@ -240,8 +243,9 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 		kdir=$dkdir/build
 		image=$dkdir/bzImage
 		moddir=$dkdir/modules/lib/modules/$kver
-		extra="panic_on_warn=1 oops=panic kmemleak=on"
-		tmo=${CSVX_DEBUG_GUEST_TIMEOUT:-2700}
+		extra="panic_on_warn=1 oops=panic"
+		tmo=${CSVX_DEBUG_GUEST_TIMEOUT:-5400}
+		ttmo=${CSVX_TEST_TIMEOUT:-1200}
 		gs+=(--kmemleak)
 	else
 		kver=$("$vm/kernels.sh" installed "$k")
@@ -269,8 +273,10 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 	cp "$run/api-list" "$out/api-list"
 	t=$(now)
 	rc=0
-	"$vm/run-guest.sh" -o "$out" -t "$tmo" ${moddir:+-m "$moddir"} ${extra:+-a "$extra"} \
-		-e "CSVX_TEST_TIMEOUT=${CSVX_TEST_TIMEOUT:-600}" \
+	# A guest whose results dir does not change for longer than one test may
+	# take is hung; -t only bounds the whole run.
+	"$vm/run-guest.sh" -o "$out" -t "$tmo" -i $((ttmo + 300)) ${moddir:+-m "$moddir"} ${extra:+-a "$extra"} \
+		-e "CSVX_TEST_TIMEOUT=$ttmo" \
 		"$image" -- "$vm/guest-suites.sh" "${gs[@]}" "$ko" 2>"$out/run-guest.log" || rc=$?
 	timing "$k: guest (boot + suites)" "$(elapsed "$t")"
 	if [ -s "$out/results.tsv" ]; then

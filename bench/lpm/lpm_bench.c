@@ -76,6 +76,67 @@ static uint32_t tbl8_needed(const struct lpm_gen_route *rt, uint32_t n)
 	return k;
 }
 
+/*
+ * What one change costs in a full table: insert a route of each length at
+ * random places and take it out again (or put back what it replaced).
+ * Returns microseconds per insert+delete pair; @rl may be NULL.
+ */
+static const int upd_len[] = { 32, 28, 24, 20, 16, 8, 0 };
+#define UPD_LENS	(sizeof(upd_len) / sizeof(upd_len[0]))
+
+static void update_costs(struct csvx_lpm *l, struct rte_lpm *rl, double *us_c,
+			 double *us_r)
+{
+	struct lpm_gen_rng r = { 77 };
+	unsigned int k, i, n;
+
+	for (k = 0; k < UPD_LENS; k++) {
+		int len = upd_len[k];
+		double tc = 0, tr = 0, t;
+
+		n = len >= 24 ? 2000 : len >= 16 ? 200 : len ? 10 : 2;
+		for (i = 0; i < n; i++) {
+			uint32_t a = lpm_gen_unicast4(&r), old, nh;
+			uint8_t b[4];
+
+			a &= len ? ~0U << (32 - len) : 0;
+			b[0] = a >> 24;
+			b[1] = a >> 16;
+			b[2] = a >> 8;
+			b[3] = a;
+			t = cpu_now();
+			csvx_lpm_insert(l, b, len, 7, &old);
+			if (old)
+				csvx_lpm_insert(l, b, len, old, &old);
+			else
+				csvx_lpm_delete(l, b, len, &old);
+			tc += cpu_now() - t;
+			if (!rl)
+				continue;
+			t = cpu_now();
+			if (rte_lpm_is_rule_present(rl, a, len, &nh) == 1) {
+				rte_lpm_add(rl, a, len, 7);
+				rte_lpm_add(rl, a, len, nh);
+			} else {
+				rte_lpm_add(rl, a, len, 7);
+				rte_lpm_delete(rl, a, len);
+			}
+			tr += cpu_now() - t;
+		}
+		us_c[k] = tc * 1e6 / n;
+		us_r[k] = tr * 1e6 / n;
+	}
+}
+
+static void print_updates(const char *name, const double *us)
+{
+	unsigned int k;
+
+	printf(" %s", name);
+	for (k = 0; k < UPD_LENS; k++)
+		printf(" /%d=%.1fus", upd_len[k], us[k]);
+}
+
 static uint64_t run_csvx(struct csvx_lpm *l, const uint8_t *ad, size_t nl,
 			 int alen)
 {
@@ -102,7 +163,7 @@ static uint64_t run_rte(struct rte_lpm *l, const uint32_t *ad, size_t nl)
 }
 
 /* csvx alone: IPv6, or IPv4 without rte_lpm. */
-static int bench_csvx(uint32_t n, size_t nl, int rounds, int v6)
+static int bench_csvx(uint32_t n, size_t nl, int rounds, int v6, int uniform)
 {
 	struct lpm_gen_route *rt = malloc(n * sizeof(*rt));
 	int alen = v6 ? 16 : 4, got;
@@ -115,7 +176,9 @@ static int bench_csvx(uint32_t n, size_t nl, int rounds, int v6)
 
 	if (!rt || !ad)
 		return 1;
-	got = v6 ? lpm_gen_bgp6(rt, n, 1, 1000) : lpm_gen_bgp4(rt, n, 1, 1000);
+	got = v6 ? lpm_gen_bgp6(rt, n, 1, 1000) :
+	      uniform ? lpm_gen_uniform4(rt, n, 1, 1000) :
+			lpm_gen_bgp4(rt, n, 1, 1000);
 	if (got != (int)n)
 		return 1;
 	shuffle(rt, n, 2);
@@ -142,6 +205,14 @@ static int bench_csvx(uint32_t n, size_t nl, int rounds, int v6)
 	printf("bench: lpm%s-memory-%uk csvx trie=%.2f B/prefix rib=%.2f B/prefix (%u nodes, %u leaves, top %u bits)\n",
 	       v6 ? "6" : "", n / 1000, (double)st.trie_bytes / n,
 	       (double)st.rib_bytes / n, st.nodes, st.leaves, st.top_bits);
+	if (!v6) {
+		double uc[UPD_LENS], ur[UPD_LENS];
+
+		update_costs(l, NULL, uc, ur);
+		printf("bench: lpm-update-%uk (insert+delete of one route)", n / 1000);
+		print_updates("csvx", uc);
+		printf("\n");
+	}
 	csvx_lpm_destroy(l);
 	free(rt);
 	free(ad);
@@ -195,7 +266,7 @@ int main(int argc, char **argv)
 	}
 	rcu_register_thread();
 	if (v6 || quick) {
-		r = bench_csvx(n, nl, rounds, v6);
+		r = bench_csvx(n, nl, rounds, v6, uniform);
 		rcu_barrier();
 		return r;
 	}
@@ -311,6 +382,18 @@ int main(int argc, char **argv)
 	printf("bench: lpm-shape-1M%s csvx top=%u bits nodes=%u leaves=%u (%s)\n",
 	       uniform ? "-uniform" : "", st.top_bits, st.nodes, st.leaves,
 	       st.wide_leaves ? "32-bit" : "16-bit");
+
+	{
+		double uc[UPD_LENS], ur[UPD_LENS];
+
+		update_costs(l, rl, uc, ur);
+		printf("bench: lpm-update-1M%s (insert+delete of one route)",
+		       uniform ? "-uniform" : "");
+		print_updates("csvx", uc);
+		printf(";");
+		print_updates("rte_lpm", ur);
+		printf("\n");
+	}
 
 	rte_lpm_free(rl);
 	csvx_lpm_destroy(l);

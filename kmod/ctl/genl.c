@@ -9,8 +9,10 @@
  */
 #include <linux/if.h>
 #include <linux/if_ether.h>
+#include <net/ip.h>
 
 #include "ctl/genl.h"
+#include "dp/dp.h"
 
 /* Not const: 6.1's struct nla_policy points at a mutable range. */
 static struct netlink_range_validation csvx_vni_range = {
@@ -23,9 +25,10 @@ static struct netlink_range_validation csvx_id_range = {
 	.max = U32_MAX,
 };
 
+/* The VTEP device's own bounds: 65535 less the IPv6 encapsulation. */
 static struct netlink_range_validation csvx_mtu_range = {
-	.min = 68,
-	.max = 65535,
+	.min = ETH_MIN_MTU,
+	.max = IP_MAX_MTU - CSVX_OVERHEAD6,
 };
 
 static struct netlink_range_validation csvx_port_range = {

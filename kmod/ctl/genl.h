@@ -94,6 +94,7 @@ int csvx_vrf_del_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_vrf_get_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_vrf_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
+int csvx_vni_fill(struct sk_buff *skb, const void *obj);
 int csvx_vni_new_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_vni_del_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_vni_get_doit(struct sk_buff *skb, struct genl_info *info);

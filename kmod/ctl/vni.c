@@ -7,7 +7,7 @@
 #include "ctl/genl.h"
 #include "dp/dp.h"
 
-static int csvx_vni_fill(struct sk_buff *skb, const void *obj)
+int csvx_vni_fill(struct sk_buff *skb, const void *obj)
 {
 	const struct csvx_vni *vni = obj;
 

@@ -18,6 +18,7 @@
 #include <net/route.h>
 #include <net/rtnetlink.h>
 
+#include "ctl/genl.h"
 #include "dp/dp.h"
 
 void csvx_dp_count(struct net_device *dev, enum csvx_stat stat, u64 n)
@@ -99,14 +100,23 @@ static void csvx_vtep_uninit(struct net_device *dev)
 {
 	struct csvx_vtep *vt = netdev_priv(dev);
 	struct csvx_net *cn = vt->cn;
+	struct sk_buff *ntf = NULL;
 	struct csvx_vni *vni;
 	const char *msg;
 
 	mutex_lock(&cn->lock);
 	vni = csvx_vni_lookup(&cn->tables, vt->vni);
-	if (vni && vni->dev == dev)
-		csvx_vni_del(&cn->tables, vt->vni, &msg);
+	if (vni && vni->dev == dev) {
+		/* Listeners learn of it however the device went. */
+		ntf = csvx_notify_prepare(cn->net, CSVX_CMD_DEL_VNI,
+					  csvx_vni_fill, vni);
+		if (csvx_vni_del(&cn->tables, vt->vni, &msg)) {
+			nlmsg_free(ntf);
+			ntf = NULL;
+		}
+	}
 	mutex_unlock(&cn->lock);
+	csvx_notify_send(cn->net, ntf);
 
 	gro_cells_destroy(&vt->gro_cells);
 }

@@ -78,100 +78,75 @@ static void key_store(const struct lpm_key *k, u8 *a, bool v6)
 
 /* ------------------------------------------------------------ lookup */
 
-/* The leaf of the slot @mask ends at: inline or in the leaves array. */
-static __always_inline u32 fib_leaf(const struct lpm_fib *f,
-				    const struct lpm_node *n, u64 mask)
-{
-	u32 i = hweight64(n->leafvec & mask) - 1, nl = hweight64(n->leafvec);
-	const u16 *p16;
-	const u32 *p32;
-
-	if (f->wide) {
-		p32 = nl <= LPM_INLINE32 ? n->l32 :
-					   (const u32 *)f->leaves + n->base0;
-		return p32[i];
-	}
-	p16 = nl <= LPM_INLINE16 ? n->l16 : (const u16 *)f->leaves + n->base0;
-	return p16[i];
-}
-
 /*
- * One step down from node @n for key bits @w (the key from the node's
- * depth on, left-aligned): the next node, or NULL with the answer in *@nh.
- * @sb is how far down the next node is.
+ * The walk down from top entry @e, with the key bits below the top level
+ * left-aligned in @hi:@lo (@lo is 0 for IPv4, and the compiler drops it).
+ * Published nodes never change, so plain loads do; only top entries are
+ * written live.
  */
-static __always_inline const struct lpm_node *
-lookup_step(const struct lpm_fib *f, const struct lpm_node *n, u64 w,
-	    u32 *sb, u32 *nh)
-{
-	u64 bit = 1ULL << (w >> (64 - LPM_STRIDE)), mask = bit | (bit - 1);
-
-	if (n->vector & bit) {
-		*sb = LPM_STRIDE;
-		return &f->nodes[n->base1 + hweight64(n->vector & mask) - 1];
-	}
-	if (likely(n->vector || (n->leafvec & 1))) {
-		*nh = fib_leaf(f, n, mask);
-		return NULL;
-	}
-	/* A skip node: the key must go on the way the chain did. */
-	*sb = n->skip.strides * LPM_STRIDE;
-	if ((w ^ n->leafvec) >> (64 - *sb)) {
-		*nh = n->skip.miss;
-		return NULL;
-	}
-	return &f->nodes[n->base1];
-}
-
-static u32 lookup4(const struct lpm_fib *f, u64 k)
+static __always_inline u32 lookup_walk(const struct lpm_fib *f, u32 e,
+				       u64 hi, u64 lo)
 {
 	const struct lpm_node *n;
-	u32 e, d = f->s, sb, nh = 0;
+	u64 vec, lv, bit, mask;
+	u32 sb, nl;
 
-	e = READ_ONCE(f->top[k >> (64 - d)]);
-	if (!(e & LPM_NODE))
-		return e;
-	n = &f->nodes[e & ~LPM_NODE];
-	/* IPv4 depths stay below 32, so k << d never overflows. */
-	while ((n = lookup_step(f, n, k << d, &sb, &nh)))
-		d += sb;
-	return nh;
-}
-
-static u32 lookup6(const struct lpm_fib *f, u64 hi, u64 lo)
-{
-	const struct lpm_node *n;
-	u32 e, d = f->s, sb, nh = 0;
-	u64 w;
-
-	e = READ_ONCE(f->top[hi >> (64 - d)]);
 	if (!(e & LPM_NODE))
 		return e;
 	n = &f->nodes[e & ~LPM_NODE];
 	for (;;) {
-		/* d >= 4: the shifts stay below 64. */
-		w = d < 64 ? hi << d | lo >> (64 - d) : lo << (d - 64);
-		n = lookup_step(f, n, w, &sb, &nh);
-		if (!n)
-			return nh;
-		d += sb;
+		vec = n->vector;
+		bit = 1ULL << (hi >> (64 - LPM_STRIDE));
+		mask = bit | (bit - 1);
+		if (vec & bit) {
+			n = &f->nodes[n->base1 + hweight64(vec & mask) - 1];
+			hi = hi << LPM_STRIDE | lo >> (64 - LPM_STRIDE);
+			lo <<= LPM_STRIDE;
+			continue;
+		}
+		lv = n->leafvec;
+		if (likely(vec || (lv & 1)))
+			break;
+		/* A skip node: the key must go on the way the chain did. */
+		sb = n->skip.strides * LPM_STRIDE;
+		if ((hi ^ lv) >> (64 - sb))
+			return n->skip.miss;
+		n = &f->nodes[n->base1];
+		hi = hi << sb | lo >> (64 - sb);
+		lo <<= sb;
 	}
+	/* The leaves: inline in the node if few, else in the leaves array. */
+	nl = hweight64(lv);
+	bit = hweight64(lv & mask) - 1;
+	if (unlikely(f->wide))
+		return nl <= LPM_INLINE32 ? n->l32[bit] :
+		       ((const u32 *)f->leaves)[n->base0 + bit];
+	return nl <= LPM_INLINE16 ? n->l16[bit] :
+	       ((const u16 *)f->leaves)[n->base0 + bit];
 }
 
 u32 csvx_lpm_lookup(const struct csvx_lpm *lpm, const u8 *addr)
 {
 	const struct lpm_fib *f = rcu_dereference(lpm->fib);
+	u32 s = f->s;
+	u64 hi, lo;
 
+	/* s >= 4: no shift below reaches 64. */
 	if (!f->v6) {
 		__be32 a;
 
 		memcpy(&a, addr, sizeof(a));
-		return lookup4(f, (u64)be32_to_cpu(a) << 32);
+		hi = (u64)be32_to_cpu(a) << 32;
+		return lookup_walk(f, READ_ONCE(f->top[hi >> (64 - s)]),
+				   hi << s, 0);
 	} else {
 		__be64 a[2];
 
 		memcpy(a, addr, sizeof(a));
-		return lookup6(f, be64_to_cpu(a[0]), be64_to_cpu(a[1]));
+		hi = be64_to_cpu(a[0]);
+		lo = be64_to_cpu(a[1]);
+		return lookup_walk(f, READ_ONCE(f->top[hi >> (64 - s)]),
+				   hi << s | lo >> (64 - s), lo << s);
 	}
 }
 

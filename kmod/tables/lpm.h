@@ -63,8 +63,10 @@ struct csvx_lpm_cursor {
  * call with the same cursor starts with that prefix again (the first prefix
  * at or after it, if it was deleted meanwhile).  Returns 0 at the end.
  * Under the writer's lock or RCU; @fn runs under rcu_read_lock() (taken by
- * the walk) and must not sleep.  Changes made between two calls may or may
- * not be seen; nothing is visited twice except the prefix that stopped it.
+ * the walk) and must not sleep.  @prefix points at 16 bytes, the bytes past
+ * the address family's length zero.  Changes made between two calls may or
+ * may not be seen; nothing is visited twice except the prefix that stopped
+ * it.
  */
 int csvx_lpm_walk(const struct csvx_lpm *lpm, struct csvx_lpm_cursor *cursor,
 		  int (*fn)(const u8 *prefix, u8 plen, u32 nh, void *arg),

@@ -374,7 +374,7 @@ TEST_F(set, notifications)
 }
 
 /* A big member dump resumes across many messages, each member once. */
-TEST_F(set, member_dump_resumes)
+TEST_F_TIMEOUT(set, member_dump_resumes, 900)
 {
 	struct csvx_sock *s = &self->s;
 	unsigned long n = csvx_scale(20000), i;

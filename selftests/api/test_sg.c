@@ -301,7 +301,7 @@ TEST_F(sg, busy_and_limits)
  * per rule (a rule request's GEN moves once per buffer); then a dump of
  * them in many small messages, each rule once.
  */
-TEST_F(sg, batch_and_dump)
+TEST_F_TIMEOUT(sg, batch_and_dump, 900)
 {
 	struct csvx_sock *s = &self->s;
 	unsigned long n = csvx_scale(5000), i;

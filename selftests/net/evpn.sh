@@ -27,7 +27,10 @@
 # `vtysh -N NS` works), configuration and logs in a temporary directory.
 #
 # Environment: EVPN_SCALE (MACs of the scale test, default 10000, 0 skips),
-# EVPN_HOLD (agents' restart-hold, default 15), EVPN_VALGRIND (1: run hv-c's
+# EVPN_PHASES (which parts run after the setup and convergence checks, in
+# order: dataplane port move scale agent frr leave reload; default all),
+# EVPN_FAST_FAIL (1: stop at the first failing part, with diagnostics),
+# EVPN_HOLD (agents' restart-hold, default 30), EVPN_VALGRIND (1: run hv-c's
 # agent under valgrind, and check it for errors and leaks), EVPN_KEEP
 # (a directory to copy the FRR and agent logs to), CSVX_EVPND (the agent),
 # CSVX_KO (the module, for the reload test; else modprobe csvx).
@@ -38,7 +41,7 @@
 FRR_BIN=${FRR_BIN:-/usr/lib/frr}
 AGENT=${CSVX_EVPND:-$REPO/tools/csvx-evpnd/csvx-evpnd}
 SCALE=${EVPN_SCALE:-10000}
-HOLD=${EVPN_HOLD:-15}
+HOLD=${EVPN_HOLD:-30}
 ASN=65000
 RR=10.99.0.100
 HVS=(a b c)
@@ -101,6 +104,7 @@ router bgp $ASN
  bgp router-id 10.99.0.$idx
  no bgp default ipv4-unicast
  bgp graceful-restart
+ bgp graceful-restart preserve-fw-state
  neighbor $RR remote-as $ASN
  neighbor $RR timers connect 1
  !
@@ -137,7 +141,11 @@ router bgp $ASN
  bgp graceful-restart
  neighbor HV peer-group
  neighbor HV remote-as $ASN
- bgp listen range 10.99.0.0/24 peer-group HV
+ ! static neighbours: a dynamic one is deleted with its session, and with
+ ! it the graceful restart that keeps a restarting host's routes
+ neighbor 10.99.0.1 peer-group HV
+ neighbor 10.99.0.2 peer-group HV
+ neighbor 10.99.0.3 peer-group HV
  !
  address-family l2vpn evpn
   neighbor HV activate
@@ -353,6 +361,8 @@ diag() {
 		tail -n 25 "$WORK/hv-$h.agent.log" 2>/dev/null | sed 's/^/    /'
 		tail -n 10 "$WORK/hv-$h.frr.log" 2>/dev/null | sed 's/^/    frr: /'
 	done
+	echo "---- kernel log (last lines)"
+	dmesg | tail -n 30 | sed 's/^/    /'
 }
 
 # milestone: after the checks a later part builds on.  With EVPN_FAST_FAIL=1
@@ -481,87 +491,95 @@ milestone "convergence"
 
 # ======================================================== data plane ==
 
-l2_abc() { ping_ok a1 10.1.0.12 && ping_ok a1 10.1.0.13; }
-check "L2 across hosts: a1 -> b1, a1 -> c1 (VNI 100)" l2_abc
-check "L2-only VNI: a3 -> b3 (VNI 300)" ping_ok a3 10.3.0.12
-check "routed, symmetric IRB: a1 (VNI 100) -> b2 (VNI 200)" ping_ok a1 10.2.0.12
-check "routed to a VNI that exists only on c: a1 -> c4 (type 5/2)" ping_ok a1 10.4.0.5
-check "routed from c: c1 -> a2" ping_ok c1 10.2.0.11
+phase_dataplane() {
+	l2_abc() { ping_ok a1 10.1.0.12 && ping_ok a1 10.1.0.13; }
+	check "L2 across hosts: a1 -> b1, a1 -> c1 (VNI 100)" l2_abc
+	check "L2-only VNI: a3 -> b3 (VNI 300)" ping_ok a3 10.3.0.12
+	check "routed, symmetric IRB: a1 (VNI 100) -> b2 (VNI 200)" ping_ok a1 10.2.0.12
+	check "routed to a VNI that exists only on c: a1 -> c4 (type 5/2)" ping_ok a1 10.4.0.5
+	check "routed from c: c1 -> a2" ping_ok c1 10.2.0.11
 
-# BUM: an ARP for an unknown address in VNI 200 reaches b, never c
-bum_b=$(wire_count b uplink "udp port 4789" 5 n vm-a2 arping -c 3 -w 3 -I eth0 10.2.0.99)
-bum_c=$(wire_count c uplink "udp port 4789" 5 n vm-a2 arping -c 3 -w 3 -I eth0 10.2.0.99)
-info "BUM of VNI 200 from a: $bum_b packets at b, $bum_c at c"
-check "BUM reaches the hosts that have the VNI (b)" test "$bum_b" -ge 1
-check "BUM does not reach a host without the VNI (c)" test "$bum_c" -eq 0
-shadow_quiet=$(wire_count b uplink "udp port 4790" 5 n vm-a1 ping -c 3 -b 10.1.0.255)
-check "nothing on the wire to the shadow devices' port (4790)" test "$shadow_quiet" -eq 0
+	# BUM: an ARP for an unknown address in VNI 200 reaches b, never c
+	bum_b=$(wire_count b uplink "udp port 4789" 5 n vm-a2 arping -c 3 -w 3 -I eth0 10.2.0.99)
+	bum_c=$(wire_count c uplink "udp port 4789" 5 n vm-a2 arping -c 3 -w 3 -I eth0 10.2.0.99)
+	info "BUM of VNI 200 from a: $bum_b packets at b, $bum_c at c"
+	check "BUM reaches the hosts that have the VNI (b)" test "$bum_b" -ge 1
+	check "BUM does not reach a host without the VNI (c)" test "$bum_c" -eq 0
+	shadow_quiet=$(wire_count b uplink "udp port 4790" 5 n vm-a1 ping -c 3 -b 10.1.0.255)
+	check "nothing on the wire to the shadow devices' port (4790)" test "$shadow_quiet" -eq 0
+}
 
 # ================================================ port add -> elsewhere ==
 
-info "a new VM on a (\"port add\"): time until b's csvx has it and c reaches it"
-KERNEL_HV[a]=1		# vm() leaves csvx alone: the fdb add below is the "port add"
-vm x1 a 100 02:00:00:00:01:1a 10.1.0.21/24 gw 10.1.0.1
-unset 'KERNEL_HV[a]'
-t0=$EPOCHREALTIME
-ctl a fdb add vni 100 mac 02:00:00:00:01:1a ip 10.1.0.21
-if wait_until 60 fdb_at b 100 02:00:00:00:01:1a 10.99.0.1 10.1.0.21; then
-	t1=$EPOCHREALTIME
-	measure "port add on a -> MAC/IP in b's csvx: $(ms "$t0" "$t1") ms"
-fi
-if wait_until 60 ping1 c1 10.1.0.21; then
-	measure "port add on a -> reachable from c1: $(ms "$t0" "$EPOCHREALTIME") ms"
-fi
-x1_seen() {
-	fdb_at b 100 02:00:00:00:01:1a 10.99.0.1 10.1.0.21 &&
-		fdb_at c 100 02:00:00:00:01:1a 10.99.0.1 10.1.0.21
+phase_port() {
+	info "a new VM on a (\"port add\"): time until b's csvx has it and c reaches it"
+	KERNEL_HV[a]=1		# vm() leaves csvx alone: the fdb add below is the "port add"
+	vm x1 a 100 02:00:00:00:01:1a 10.1.0.21/24 gw 10.1.0.1
+	unset 'KERNEL_HV[a]'
+	t0=$EPOCHREALTIME
+	ctl a fdb add vni 100 mac 02:00:00:00:01:1a ip 10.1.0.21
+	if wait_until 60 fdb_at b 100 02:00:00:00:01:1a 10.99.0.1 10.1.0.21; then
+		t1=$EPOCHREALTIME
+		measure "port add on a -> MAC/IP in b's csvx: $(ms "$t0" "$t1") ms"
+	fi
+	if wait_until 60 ping1 c1 10.1.0.21; then
+		measure "port add on a -> reachable from c1: $(ms "$t0" "$EPOCHREALTIME") ms"
+	fi
+	x1_seen() {
+		fdb_at b 100 02:00:00:00:01:1a 10.99.0.1 10.1.0.21 &&
+			fdb_at c 100 02:00:00:00:01:1a 10.99.0.1 10.1.0.21
+	}
+	check "new VM visible on b and c" wait_until 30 x1_seen
+	check "new VM reachable from c1" ping_ok c1 10.1.0.21
+	t0=$EPOCHREALTIME
+	ctl a fdb del vni 100 mac 02:00:00:00:01:1a
+	if wait_until 60 fdb_absent b 100 02:00:00:00:01:1a; then
+		measure "port del on a -> gone from b's csvx: $(ms "$t0" "$EPOCHREALTIME") ms"
+	fi
+	x1_gone() { fdb_absent b 100 02:00:00:00:01:1a && fdb_absent c 100 02:00:00:00:01:1a; }
+	check "deleted VM withdrawn from b and c" wait_until 30 x1_gone
 }
-check "new VM visible on b and c" x1_seen
-check "new VM reachable from c1" ping_ok c1 10.1.0.21
-t0=$EPOCHREALTIME
-ctl a fdb del vni 100 mac 02:00:00:00:01:1a
-if wait_until 60 fdb_absent b 100 02:00:00:00:01:1a; then
-	measure "port del on a -> gone from b's csvx: $(ms "$t0" "$EPOCHREALTIME") ms"
-fi
-x1_gone() { fdb_absent b 100 02:00:00:00:01:1a && fdb_absent c 100 02:00:00:00:01:1a; }
-check "deleted VM withdrawn from b and c" x1_gone
 
 # ============================================================ VM move ==
 
-info "b1 moves from b to c (MAC mobility)"
-tap_b=$(n hv-b ip -o link show master brvx-100 | awk -F': ' '/vnet/ { sub(/@.*/, "", $2); print $2; exit }')
-t0=$EPOCHREALTIME
-# the VM arrives on c (CloudStack's port add there), then leaves b
-ctl c fdb replace vni 100 mac 02:00:00:00:01:0b ip 10.1.0.12
-n hv-b ip link del "$tap_b"
-ip link add vmove0 netns "$(ns hv-c)" type veth peer name eth0 netns "$(ns vm-b1)"
-n hv-c ip link set vmove0 master brvx-100 up
-n vm-b1 ip link set eth0 address 02:00:00:00:01:0b up
-n vm-b1 ip addr add 10.1.0.12/24 dev eth0
-n vm-b1 ip route add default via 10.1.0.1
-ctl b fdb del vni 100 mac 02:00:00:00:01:0b
-VM_HV[b1]=c
-moved() {
-	fdb_at a 100 02:00:00:00:01:0b 10.99.0.3 10.1.0.12 &&
-		fdb_at b 100 02:00:00:00:01:0b 10.99.0.3 10.1.0.12
+phase_move() {
+	info "b1 moves from b to c (MAC mobility)"
+	tap_b=$(n hv-b ip -o link show master brvx-100 | awk -F': ' '/vnet/ { sub(/@.*/, "", $2); print $2; exit }')
+	t0=$EPOCHREALTIME
+	# the VM arrives on c (CloudStack's port add there), then leaves b
+	ctl c fdb replace vni 100 mac 02:00:00:00:01:0b ip 10.1.0.12
+	n hv-b ip link del "$tap_b"
+	ip link add vmove0 netns "$(ns hv-c)" type veth peer name eth0 netns "$(ns vm-b1)"
+	n hv-c ip link set vmove0 master brvx-100 up
+	n vm-b1 ip link set eth0 address 02:00:00:00:01:0b up
+	n vm-b1 ip addr add 10.1.0.12/24 dev eth0
+	n vm-b1 ip route add default via 10.1.0.1
+	ctl b fdb del vni 100 mac 02:00:00:00:01:0b
+	VM_HV[b1]=c
+	moved() {
+		fdb_at a 100 02:00:00:00:01:0b 10.99.0.3 10.1.0.12 &&
+			fdb_at b 100 02:00:00:00:01:0b 10.99.0.3 10.1.0.12
+	}
+	if wait_until 60 moved; then
+		measure "VM move b -> c: csvx on a and b point at c after $(ms "$t0" "$EPOCHREALTIME") ms"
+	fi
+	check "moved MAC points at its new host on a and b" moved
+	check "moved MAC is local on c" fdb_at c 100 02:00:00:00:01:0b -
+	check "moved VM reachable: a1 -> b1 (now on c)" ping_ok a1 10.1.0.12
+	check "moved VM routed: a2 -> b1 (now on c)" ping_ok a2 10.1.0.12
 }
-if wait_until 60 moved; then
-	measure "VM move b -> c: csvx on a and b point at c after $(ms "$t0" "$EPOCHREALTIME") ms"
-fi
-check "moved MAC points at its new host on a and b" moved
-check "moved MAC is local on c" fdb_at c 100 02:00:00:00:01:0b -
-check "moved VM reachable: a1 -> b1 (now on c)" ping_ok a1 10.1.0.12
-check "moved VM routed: a2 -> b1 (now on c)" ping_ok a2 10.1.0.12
 
 # ========================================================= 10k MACs ==
 
-if [ "$SCALE" -gt 0 ]; then
+phase_scale() {
+	[ "$SCALE" -gt 0 ] || return 0
 	info "$SCALE local MACs on a (csvxctl -b) -> csvx on b"
 	awk -v n="$SCALE" 'BEGIN { for (i = 0; i < n; i++)
 		printf "fdb add vni 300 mac 02:30:%02x:%02x:%02x:01\n",
 			int(i / 65536), int(i / 256) % 256, i % 256 }' >"$WORK/scale.batch"
 	t0=$EPOCHREALTIME
-	ctl a -b "$WORK/scale.batch"
+	timeout 900 "$CSVXCTL" -n "$(ns hv-a)" -b "$WORK/scale.batch" ||
+		info "csvxctl -b failed or timed out"
 	t1=$EPOCHREALTIME
 	measure "csvxctl -b of $SCALE MACs on a: $(ms "$t0" "$t1") ms"
 	if wait_until 900 count_is b 300 10.99.0.1 "$((SCALE + 1))"; then
@@ -572,132 +590,149 @@ if [ "$SCALE" -gt 0 ]; then
 	ctl a fdb show vni 300 | awk -v m=02:00:00:00:03:0a 'NR > 1 && $3 == "-" && $2 != m {
 		print "fdb del vni 300 mac " $2 }' >"$WORK/unscale.batch"
 	t0=$EPOCHREALTIME
-	ctl a -b "$WORK/unscale.batch"
+	timeout 900 "$CSVXCTL" -n "$(ns hv-a)" -b "$WORK/unscale.batch" ||
+		info "csvxctl -b failed or timed out"
 	if wait_until 900 count_le b 300 10.99.0.1 1; then
 		measure "$SCALE MACs deleted on a -> gone from b's csvx: $(ms "$t0" "$EPOCHREALTIME") ms"
 	fi
 	check "$SCALE MACs withdrawn from b's csvx" count_le b 300 10.99.0.1 1
-fi
+}
 
 # ===================================================== agent restart ==
 
-info "agent restart on b: changes while it is down, stale entries in csvx"
-snapshot a >"$WORK/a.snap"
-ping_loss_start b2 10.2.0.11 12
-agent_stop b
-ctl c fdb del vni 100 mac 02:00:00:00:01:0c		# c1 goes away meanwhile
-KERNEL_HV[a]=1
-vm y1 a 100 02:00:00:00:01:2a 10.1.0.31/24 gw 10.1.0.1
-unset 'KERNEL_HV[a]'
-ctl a fdb add vni 100 mac 02:00:00:00:01:2a ip 10.1.0.31	# and y1 comes
-ctl b fdb add vni 100 mac 02:de:ad:00:00:01 remote 10.99.0.77 ip 10.1.0.77
-ctl b flood add vni 100 remote 10.99.0.77
-ctl b route add vrf red 10.9.9.0/24 remote 10.99.0.77 rmac 02:de:ad:00:00:02
-sleep 3
-agent_start b
-resynced() {
-	fdb_at b 100 02:00:00:00:01:2a 10.99.0.1 10.1.0.31 &&
-		fdb_absent b 100 02:00:00:00:01:0c && no_refs b 10.99.0.77
+phase_agent() {
+	info "agent restart on b: changes while it is down, stale entries in csvx"
+	snapshot a >"$WORK/a.snap"
+	ping_loss_start b2 10.2.0.11 12
+	agent_stop b
+	ctl c fdb del vni 100 mac 02:00:00:00:01:0c		# c1 goes away meanwhile
+	KERNEL_HV[a]=1
+	vm y1 a 100 02:00:00:00:01:2a 10.1.0.31/24 gw 10.1.0.1
+	unset 'KERNEL_HV[a]'
+	ctl a fdb add vni 100 mac 02:00:00:00:01:2a ip 10.1.0.31	# and y1 comes
+	ctl b fdb add vni 100 mac 02:de:ad:00:00:01 remote 10.99.0.77 ip 10.1.0.77
+	ctl b flood add vni 100 remote 10.99.0.77
+	ctl b route add vrf red 10.9.9.0/24 remote 10.99.0.77 rmac 02:de:ad:00:00:02
+	sleep 3
+	agent_start b
+	resynced() {
+		fdb_at b 100 02:00:00:00:01:2a 10.99.0.1 10.1.0.31 &&
+			fdb_absent b 100 02:00:00:00:01:0c && no_refs b 10.99.0.77
+	}
+	wait_until 60 resynced
+	ping_loss_end b2
+	lost=$LOST
+	measure "agent restart on b: $lost of ~60 pings lost (b2 -> a2)"
+	check "after agent restart: what came meanwhile is in csvx" \
+		fdb_at b 100 02:00:00:00:01:2a 10.99.0.1 10.1.0.31
+	check "after agent restart: what went meanwhile is gone" fdb_absent b 100 02:00:00:00:01:0c
+	check "after agent restart: stale fdb/flood/route removed" no_refs b 10.99.0.77
+	check "after agent restart: local entries untouched" fdb_at b 200 02:00:00:00:02:0b -
+	check "agent restart loses no traffic" test "${lost:-1}" -eq 0
+	check "new VM reachable from b's VRF: b2 -> y1" ping_ok b2 10.1.0.31
 }
-wait_until 60 resynced
-ping_loss_end b2
-lost=$LOST
-measure "agent restart on b: $lost of ~60 pings lost (b2 -> a2)"
-check "after agent restart: what came meanwhile is in csvx" \
-	fdb_at b 100 02:00:00:00:01:2a 10.99.0.1 10.1.0.31
-check "after agent restart: what went meanwhile is gone" fdb_absent b 100 02:00:00:00:01:0c
-check "after agent restart: stale fdb/flood/route removed" no_refs b 10.99.0.77
-check "after agent restart: local entries untouched" fdb_at b 200 02:00:00:00:02:0b -
-check "agent restart loses no traffic" test "${lost:-1}" -eq 0
-check "new VM reachable from b's VRF: b2 -> y1" ping_ok b2 10.1.0.31
 
 # ====================================================== FRR restart ==
 
-info "FRR restart on a (bgpd and zebra stop; zebra uninstalls everything)"
-for h in a b c; do
-	snapshot "$h" >"$WORK/$h.snap"
-done
-ping_loss_start b2 10.1.0.11 $((HOLD + 25))
-t0=$EPOCHREALTIME
-frr_stop a
-sleep 2
-frr_start a
-same_all() {
-	same_as a "$WORK/a.snap" && same_as b "$WORK/b.snap" && same_as c "$WORK/c.snap"
+phase_frr() {
+	info "FRR restart on a (bgpd and zebra stop; zebra uninstalls everything)"
+	for h in a b c; do
+		snapshot "$h" >"$WORK/$h.snap"
+	done
+	ping_loss_start b2 10.1.0.11 $((HOLD + 25))
+	t0=$EPOCHREALTIME
+	frr_stop a
+	sleep 2
+	frr_start a
+	same_all() {
+		same_as a "$WORK/a.snap" && same_as b "$WORK/b.snap" && same_as c "$WORK/c.snap"
+	}
+	wait_until 120 frr_running a
+	# the hold ends HOLD s after the restart; compare only after it
+	sleep "$HOLD"
+	wait_until 120 same_all
+	measure "FRR restart on a: csvx state on a, b, c identical again $(ms "$t0" "$EPOCHREALTIME") ms after the stop"
+	ping_loss_end b2
+	lost=$LOST
+	measure "FRR restart on a: $lost of ~$(( (HOLD + 25) * 5 )) pings lost (b2 on b -> a1 on a)"
+	check "after FRR restart: csvx on a as before (nothing stale, nothing missing)" \
+		same_as a "$WORK/a.snap"
+	same_bc() { same_as b "$WORK/b.snap" && same_as c "$WORK/c.snap"; }
+	check "after FRR restart: csvx on b and c as before" same_bc
+	a1_from_bc() { ping_ok b2 10.1.0.11 && ping_ok c4 10.1.0.11; }
+	check "after FRR restart: a1 reachable from b2 and c4" a1_from_bc
+	check "FRR restart on a loses no traffic on a's side" test "${lost:-1}" -eq 0
 }
-wait_until 120 frr_running a
-# the hold ends HOLD s after the restart; compare only after it
-sleep "$HOLD"
-wait_until 120 same_all
-measure "FRR restart on a: csvx state on a, b, c identical again $(ms "$t0" "$EPOCHREALTIME") ms after the stop"
-ping_loss_end b2
-lost=$LOST
-measure "FRR restart on a: $lost of ~$(( (HOLD + 25) * 5 )) pings lost (b2 on b -> a1 on a)"
-check "after FRR restart: csvx on a as before (nothing stale, nothing missing)" \
-	same_as a "$WORK/a.snap"
-same_bc() { same_as b "$WORK/b.snap" && same_as c "$WORK/c.snap"; }
-check "after FRR restart: csvx on b and c as before" same_bc
-a1_from_bc() { ping_ok b2 10.1.0.11 && ping_ok c4 10.1.0.11; }
-check "after FRR restart: a1 reachable from b2 and c4" a1_from_bc
-check "FRR restart on a loses no traffic on a's side" test "${lost:-1}" -eq 0
 
 # ======================================================= host leaving ==
 
-info "c leaves: FRR and the agent stop there"
-t0=$EPOCHREALTIME
-frr_stop c
-gone_c() { no_refs a 10.99.0.3 && no_refs b 10.99.0.3; }
-if wait_until 90 gone_c; then
-	measure "host c leaving -> its entries gone from a and b: $(ms "$t0" "$EPOCHREALTIME") ms"
-fi
-check "c's MACs, flood entries and routes withdrawn from a and b" gone_c
-check "a and b still talk: a1 -> b2" ping_ok a1 10.2.0.12
-agent_stop c
-vrc=$?
-if [ "$VALGRIND" = 1 ]; then
-	check "agent under valgrind: no errors, no leaks (exit $vrc)" \
-		grep -q 'ERROR SUMMARY: 0 errors' "$WORK/hv-c.valgrind.log"
-	grep -E 'definitely lost|ERROR SUMMARY' "$WORK/hv-c.valgrind.log" | sed 's/^/    /'
-else
-	check "agent on c stopped cleanly" test "$vrc" -eq 0
-fi
+phase_leave() {
+	info "c leaves: FRR and the agent stop there"
+	t0=$EPOCHREALTIME
+	frr_stop c
+	gone_c() { no_refs a 10.99.0.3 && no_refs b 10.99.0.3; }
+	if wait_until 90 gone_c; then
+		measure "host c leaving -> its entries gone from a and b: $(ms "$t0" "$EPOCHREALTIME") ms"
+	fi
+	check "c's MACs, flood entries and routes withdrawn from a and b" gone_c
+	check "a and b still talk: a1 -> b2" ping_ok a1 10.2.0.12
+	agent_stop c
+	vrc=$?
+	if [ "$VALGRIND" = 1 ]; then
+		check "agent under valgrind: no errors, no leaks (exit $vrc)" \
+			grep -q 'ERROR SUMMARY: 0 errors' "$WORK/hv-c.valgrind.log"
+		grep -E 'definitely lost|ERROR SUMMARY' "$WORK/hv-c.valgrind.log" | sed 's/^/    /'
+	else
+		check "agent on c stopped cleanly" test "$vrc" -eq 0
+	fi
+}
 
 # ======================================== VNI removal, module reload ==
 
-info "VNI 300 removed on a: shadow devices go, b's flood list follows"
-ctl a vni del 300
-check "shadow devices of a removed VNI are deleted" wait_until 20 shadow_gone a 300
-check "b no longer floods VNI 300 to a" wait_until 30 flood_is b 300 ""
+phase_reload() {
+	info "VNI 300 removed on a: shadow devices go, b's flood list follows"
+	ctl a vni del 300
+	check "shadow devices of a removed VNI are deleted" wait_until 20 shadow_gone a 300
+	check "b no longer floods VNI 300 to a" wait_until 30 flood_is b 300 ""
 
-if [ -n "${CSVX_KO:-}" ] && [ -e "${CSVX_KO}" ]; then
-	reload=(insmod "$CSVX_KO")
-else
-	reload=(modprobe csvx)
-fi
-info "csvx module reload: the agents survive it"
-agent_stop c 2>/dev/null
-if rmmod csvx 2>"$WORK/rmmod.err"; then
-	check "module gone: shadow devices of a's VNIs removed" wait_until 20 shadow_gone a 100
-	agents_ab() { agent_alive a && agent_alive b; }
-	check "agents still running without the module" agents_ab
-	"${reload[@]}"
-	check "module back" test -e /sys/module/csvx
+	if [ -n "${CSVX_KO:-}" ] && [ -e "${CSVX_KO}" ]; then
+		reload=(insmod "$CSVX_KO")
+	else
+		reload=(modprobe csvx)
+	fi
+	info "csvx module reload: the agents survive it"
+	agent_stop c 2>/dev/null
+	if rmmod csvx 2>"$WORK/rmmod.err"; then
+		check "module gone: shadow devices of a's VNIs removed" wait_until 20 shadow_gone a 100
+		agents_ab() { agent_alive a && agent_alive b; }
+		check "agents still running without the module" agents_ab
+		"${reload[@]}"
+		check "module back" test -e /sys/module/csvx
+		for h in a b; do
+			ctl "$h" vni add 300 dev vxlan300 local "${HV_ADDR[$h]}"
+			n "hv-$h" ip link set vxlan300 master brvx-300 up
+		done
+		ctl a fdb add vni 300 mac 02:00:00:00:03:0a ip 10.3.0.11
+		ctl b fdb add vni 300 mac 02:00:00:00:03:0b ip 10.3.0.12
+		check "after reload: agents rebuilt the shadow of new VNIs" wait_until 30 shadow_ok b 300
+		check "after reload: a's VM in b's csvx again" \
+			wait_until 60 fdb_at b 300 02:00:00:00:03:0a 10.99.0.1 10.3.0.11
+		check "after reload: a3 -> b3" ping_ok a3 10.3.0.12
+	else
+		info "module not unloadable here ($(head -c 200 "$WORK/rmmod.err")): reload test skipped"
+	fi
 	for h in a b; do
-		ctl "$h" vni add 300 dev vxlan300 local "${HV_ADDR[$h]}"
-		n "hv-$h" ip link set vxlan300 master brvx-300 up
+		agent_stop "$h"
+		log_test $? "agent on $h exits cleanly"
 	done
-	ctl a fdb add vni 300 mac 02:00:00:00:03:0a ip 10.3.0.11
-	ctl b fdb add vni 300 mac 02:00:00:00:03:0b ip 10.3.0.12
-	check "after reload: agents rebuilt the shadow of new VNIs" wait_until 30 shadow_ok b 300
-	check "after reload: a's VM in b's csvx again" \
-		wait_until 60 fdb_at b 300 02:00:00:00:03:0a 10.99.0.1 10.3.0.11
-	check "after reload: a3 -> b3" ping_ok a3 10.3.0.12
-else
-	info "module not unloadable here ($(head -c 200 "$WORK/rmmod.err")): reload test skipped"
-fi
-for h in a b; do
-	agent_stop "$h"
-	log_test $? "agent on $h exits cleanly"
+}
+
+# =============================================================== run ==
+
+PHASES=${EVPN_PHASES:-dataplane port move scale agent frr leave reload}
+for p in $PHASES; do
+	"phase_$p"
+	milestone "$p"
 done
 
 printf '\n'

@@ -33,7 +33,7 @@ done
 ko=$1
 out=${CSVX_OUT:-/tmp/csvx-out}
 logs=$out/logs
-rm -rf "$logs" "$out/results.tsv" "$out/suites-done"
+rm -rf "$logs" "$out/results.tsv" "$out/suites-done" "$out/durations.txt"
 mkdir -p "$logs"
 res_init "$out/results.tsv"
 tmo=${CSVX_TEST_TIMEOUT:-600}
@@ -102,8 +102,10 @@ if [ "$suite" = all ] || [ "$suite" = api ]; then
 			continue
 		fi
 		say "api/$(basename "$b")"
+		t0=$SECONDS
 		(cd "$(dirname "$b")" && timeout -k 10 "$tmo" "$b") >"$log" 2>&1 </dev/null
 		rc=$?
+		echo "$((SECONDS - t0)) s  api/$(basename "$b")" >>"$out/durations.txt"
 		res_tap "$name" "$log" "$rc"
 		leftover_netns "$name"
 	done
@@ -119,8 +121,10 @@ if [ "$suite" = all ] || [ "$suite" = net ]; then
 		name="$label: net/$(basename "$s")"
 		log=$logs/net-$(safe "$(basename "$s" .sh)").log
 		say "net/$(basename "$s")"
+		t0=$SECONDS
 		(cd "$(dirname "$s")" && timeout -k 10 "$tmo" bash "$s") >"$log" 2>&1 </dev/null
 		rc=$?
+		echo "$((SECONDS - t0)) s  net/$(basename "$s")" >>"$out/durations.txt"
 		res_ksft_sh "$name" "$log" "$rc"
 		leftover_netns "$name"
 		# A scenario may reload csvx; it must leave it loaded.

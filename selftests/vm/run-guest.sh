@@ -21,7 +21,9 @@
 #   -k          keep the temp results dir
 #   -m MODDIR   the kernel's module tree (default /lib/modules/KVER, or the
 #               debug kernel's); mounted as /lib/modules/KVER in the guest
-#   -t SECS     kill the guest after SECS (default 900)
+#   -t SECS     kill the guest after SECS (default 3600)
+#   -i SECS     kill the guest when nothing in its results dir (console, test
+#               logs) has changed for SECS (default 900): a hung kernel
 #   -a ARGS     extra kernel command line (e.g. "panic_on_warn=1")
 #   -c N        vCPUs (default 2)       -M SIZE  memory (default 2G)
 #   -e VAR=VAL  set VAR for COMMAND (repeatable)
@@ -30,7 +32,7 @@
 #               paths among the arguments are kept automatically)
 #   -v          copy the guest console to stderr while it runs
 #
-# Exit status: COMMAND's; 124 if the guest timed out; 125 if it stopped
+# Exit status: COMMAND's; 124 if the guest timed out or hung; 125 if it stopped
 # without reporting (kernel panic, init failure); 2 on usage errors.
 
 set -euo pipefail
@@ -38,14 +40,15 @@ set -euo pipefail
 
 usage() { sed -n '4,/^$/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-outdir='' keep=0 moddir='' timeout=900 append='' cpus=${CSVX_GUEST_CPUS:-2} mem=${CSVX_GUEST_MEM:-2G}
+outdir='' keep=0 moddir='' timeout=3600 idle=900 append='' cpus=${CSVX_GUEST_CPUS:-2} mem=${CSVX_GUEST_MEM:-2G}
 verbose=0 envs=() keeps=()
-while getopts "o:km:t:a:c:M:e:K:vh" opt; do
+while getopts "o:km:t:i:a:c:M:e:K:vh" opt; do
 	case "$opt" in
 	o) outdir=$OPTARG ;;
 	k) keep=1 ;;
 	m) moddir=$OPTARG ;;
 	t) timeout=$OPTARG ;;
+	i) idle=$OPTARG ;;
 	a) append="$append $OPTARG" ;;
 	c) cpus=$OPTARG ;;
 	M) mem=$OPTARG ;;
@@ -160,8 +163,22 @@ if [ "$verbose" = 1 ]; then
 	tail -n +1 -f "$outdir/console.log" >&2 &
 	tailpid=$!
 fi
+# Wait for qemu; stop it if the guest makes no visible progress.
+idle_kill=0 last_sig='' last_t=$SECONDS
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 3
+	sig=$(find "$outdir" -type f -printf '%s %T@ %p\n' 2>/dev/null | md5sum)
+	if [ "$sig" != "$last_sig" ]; then
+		last_sig=$sig
+		last_t=$SECONDS
+	elif [ $((SECONDS - last_t)) -ge "$idle" ]; then
+		idle_kill=1
+		kill -TERM "$qpid" 2>/dev/null || true
+		break
+	fi
+done
 qrc=0
-wait "$qpid" || qrc=$?
+wait "$qpid" 2>/dev/null || qrc=$?
 qpid=
 if [ -n "$tailpid" ]; then
 	sleep 0.3
@@ -177,7 +194,10 @@ if [ -s "$outdir/status" ]; then
 	say "guest: $kver finished in ${secs}s, command exit status $rc"
 	exit "$rc"
 fi
-if [ "$qrc" = 137 ]; then
+if [ "$idle_kill" = 1 ]; then
+	warn "guest: $kver made no progress for ${idle}s (hung?), stopped after ${secs}s"
+	rc=124
+elif [ "$qrc" = 137 ]; then
 	warn "guest: $kver timed out after ${timeout}s"
 	rc=124
 else

@@ -307,6 +307,7 @@ static void handle(uint8_t cmd, const struct nlattr **tb, bool dump)
 
 		if (!get_str(tb[CSVX_A_IFNAME], p.ifname, sizeof(p.ifname)))
 			return;
+		get_u32(tb[CSVX_A_IFINDEX], &p.ifindex);
 		if (!del && (!get_u32(tb[CSVX_A_VNI], &p.vni) || !get_mac(tb[CSVX_A_MAC], p.mac)))
 			return;
 		p.nips = get_ips(tb[CSVX_A_IPS], p.ips);

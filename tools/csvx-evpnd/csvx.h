@@ -47,6 +47,7 @@ struct cx_route {
 
 struct cx_port {
 	char ifname[IFNAMSIZ];
+	uint32_t ifindex;		/* the port goes with its device */
 	uint32_t vni;
 	uint8_t mac[ETH_ALEN];
 	unsigned int nips;

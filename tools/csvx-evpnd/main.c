@@ -236,6 +236,12 @@ static bool frr_check(uint64_t now)
 	return frr.probed_ok;
 }
 
+static void hold_request(const char *why)
+{
+	log_notice("%s: holding csvx state for %u s", why, conf.restart_hold);
+	hold_for(now_ms(), (uint64_t)conf.restart_hold * 1000);
+}
+
 /* state.c asks before it removes anything from csvx. */
 static bool frr_ok(void)
 {
@@ -469,6 +475,7 @@ int main(int argc, char **argv)
 		 conf.vtep_auto ? "auto" : addr_str(&conf.vtep, (char[ADDR_STRLEN]){ 0 }),
 		 conf.resync_interval);
 	st_frr_ok = frr_ok;
+	st_hold_request = hold_request;
 	frr_check(now_ms());
 	g.next_frr = now_ms() + FRR_POLL_MS;
 	g.next_retry = now_ms() + RETRY_TICK_MS;

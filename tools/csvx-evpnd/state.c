@@ -173,6 +173,9 @@ static struct {
 	bool hold;
 	bool routes_dirty;
 	bool in_resync;
+	/* zebra's remote state in the kernel: remote MACs + flood entries */
+	unsigned long k_remote;
+	bool emptied;			/* it just went from some to none */
 	unsigned long long deferred, cx_writes, k_writes, cx_errors, k_errors;
 } st;
 
@@ -394,6 +397,41 @@ static void schedule_vrf(struct vrf *r)
 	if (!list_linked(&r->wl))
 		list_add_tail(&st.work_vrf, &r->wl);
 	r->retry_at = 0;
+}
+
+/*
+ * When bgpd goes away, zebra uninstalls every remote MAC and flood entry of
+ * every VNI at once.  BGP withdrawing the last remote VTEP of every VNI
+ * looks the same in the kernel, and is rare; both are answered by holding
+ * csvx's state for restart-hold (see removal_due()).
+ */
+static void k_remote_count(bool was, bool is)
+{
+	if (was == is)
+		return;
+	if (is) {
+		st.k_remote++;
+		st.emptied = false;
+	} else if (st.k_remote && !--st.k_remote && !st.in_resync) {
+		st.emptied = true;
+	}
+}
+
+static void fdb_set_kremote(struct fdbk *f, const struct addr *vtep)
+{
+	bool was = addr_is_set(&f->k_remote);
+
+	if (vtep)
+		f->k_remote = *vtep;
+	else
+		memset(&f->k_remote, 0, sizeof(f->k_remote));
+	k_remote_count(was, vtep != NULL);
+}
+
+static void flood_set_k(struct floodk *fl, bool present)
+{
+	k_remote_count(fl->k_present, present);
+	fl->k_present = present;
 }
 
 /* ---- claims: the local MACs/IPs csvx wants advertised ------------------ */
@@ -764,7 +802,7 @@ static void vni_clear_kernel(uint32_t id)
 		struct fdbk *f = container_of(n, struct fdbk, o.node);
 
 		if (f->k.vni == id && (addr_is_set(&f->k_remote) || f->k_adv)) {
-			memset(&f->k_remote, 0, sizeof(f->k_remote));
+			fdb_set_kremote(f, NULL);
 			f->k_adv = false;
 			dirty(&f->o, D_IN | D_OUT, true);
 		}
@@ -773,7 +811,7 @@ static void vni_clear_kernel(uint32_t id)
 		struct floodk *fl = container_of(n, struct floodk, o.node);
 
 		if (fl->k.vni == id && fl->k_present) {
-			fl->k_present = false;
+			flood_set_k(fl, false);
 			dirty(&fl->o, D_IN, true);
 		}
 	}
@@ -817,7 +855,7 @@ void st_k_fdb(int ifindex, const uint8_t *mac, const struct addr *dst_in, uint8_
 			struct floodk *fl = floodk_get(v->id, &dst, !del);
 
 			if (fl && fl->k_present != !del) {
-				fl->k_present = !del;
+				flood_set_k(fl, !del);
 				dirty(&fl->o, D_IN, true);
 			}
 			return;
@@ -827,12 +865,9 @@ void st_k_fdb(int ifindex, const uint8_t *mac, const struct addr *dst_in, uint8_
 			return;
 		if (del && !addr_eq(&f->k_remote, &dst))
 			return;		/* an older VTEP of a MAC that moved */
-		if (del)
-			memset(&f->k_remote, 0, sizeof(f->k_remote));
-		else if (addr_eq(&f->k_remote, &dst))
+		if (!del && addr_eq(&f->k_remote, &dst))
 			return;
-		else
-			f->k_remote = dst;
+		fdb_set_kremote(f, del ? NULL : &dst);
 		dirty(&f->o, D_IN | D_OUT, true);
 		return;
 	}
@@ -1011,6 +1046,15 @@ void st_k_link_del(int ifindex)
 	case SH_NONE:
 		break;
 	}
+	/* A VM's tap: its csvx port goes with it. */
+	htab_for_each(n, &it, &st.port) {
+		struct portk *pk = container_of(n, struct portk, node);
+
+		if (pk->p.ifindex && (int)pk->p.ifindex == ifindex) {
+			log_debug("port %s: its device is gone", pk->ifname);
+			st_csvx_port(&pk->p, true, false);
+		}
+	}
 	/* A csvx VTEP device: csvx drops the VNI with it, without a notification. */
 	htab_for_each(n, &it, &st.vni) {
 		struct vni *v = container_of(n, struct vni, node);
@@ -1158,6 +1202,7 @@ static void k_write_start(struct obj *o, enum op op)
 /* ---- reconciliation ------------------------------------------------------- */
 
 bool (*st_frr_ok)(void);
+void (*st_hold_request)(const char *why);
 
 /*
  * May O's csvx entry be removed now?  Not while FRR restarts (hold), not
@@ -1178,6 +1223,14 @@ static bool removal_due(struct obj *o)
 	if (now < o->del_at) {
 		if (!list_linked(&o->later))
 			list_add_tail(&st.later, &o->later);
+		return false;
+	}
+	if (st.emptied && !st.k_remote) {
+		st.emptied = false;
+		st.deferred++;
+		if (st_hold_request)
+			st_hold_request("zebra removed every remote MAC and flood entry at once "
+					"(bgpd gone?)");
 		return false;
 	}
 	if (st_frr_ok && !st_frr_ok()) {
@@ -1667,6 +1720,12 @@ static bool work_vrf(struct vrf *r, bool *tried, struct addr *cache)
 		if (r->sh.dev || r->sh.br || r->sh.vx || r->sh.ok)
 			shadow_vrf_delete(&r->sh, r->name, r->cx.l3vni);
 		vrf_clear_kernel(r->name);
+		/* events read meanwhile may have scheduled it again, or even
+		 * brought the VRF back */
+		if (r->present)
+			return true;
+		if (list_linked(&r->wl))
+			list_del(&r->wl);
 		htab_remove(&st.vrf, &r->node);
 		free(r);
 		return true;
@@ -1694,6 +1753,11 @@ static bool work_vni(struct vni *v, bool *tried, struct addr *cache)
 		if (v->sh.br || v->sh.vx || v->sh.adv || v->sh.ok)
 			shadow_vni_delete(&v->sh, v->id);
 		vni_clear_kernel(v->id);
+		/* see work_vrf() */
+		if (v->present)
+			return true;
+		if (list_linked(&v->wl))
+			list_del(&v->wl);
 		htab_remove(&st.vni, &v->node);
 		free(v);
 		return true;
@@ -1791,6 +1855,8 @@ static void clear_kernel(void)
 	}
 	htab_for_each(n, &it, &st.obj[O_FLOOD])
 		container_of(n, struct floodk, o.node)->k_present = false;
+	st.k_remote = 0;
+	st.emptied = false;
 	htab_for_each(n, &it, &st.obj[O_ROUTE])
 		container_of(n, struct routek, o.node)->k_present = false;
 	htab_for_each(n, &it, &st.nh) {

@@ -72,6 +72,8 @@ uint64_t st_next_due(void);
 /* Asked before anything is removed from csvx: does FRR run as it did?
  * (false also puts the state on hold) */
 extern bool (*st_frr_ok)(void);
+/* The state asks for a hold (FRR seems to have lost BGP). */
+extern void (*st_hold_request)(const char *why);
 
 /*
  * FRR restart: while held, nothing is removed from csvx (new and changed

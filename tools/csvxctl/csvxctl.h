@@ -26,6 +26,7 @@ extern struct options opt;
 extern unsigned int cur_line;	/* batch line being run, 0 outside a batch */
 
 int show_version(void);		/* params.c: the module's version, for -V */
+const char *param_name(int type);	/* params.c: "max-fdb", NULL if unknown */
 
 /*
  * An object: its command line entry point (argv[0] is the command word) and

@@ -46,6 +46,7 @@
 
 struct pending {
 	uint32_t seq;
+	uint32_t off;			/* of the request in nl.tx */
 	unsigned int line;
 	const char *what;		/* NULL once answered */
 };
@@ -53,6 +54,7 @@ struct pending {
 /* The request whose replies wait_replies() hands to a callback. */
 struct request {
 	uint32_t seq;
+	const struct nlmsghdr *sent;
 	const char *what;
 	nl_reply_fn fn;
 	void *arg;
@@ -223,16 +225,22 @@ void req_nest_end(struct nlmsghdr *m, struct nlattr *nest)
 	nest->nla_len = (uint16_t)((char *)m + m->nlmsg_len - (char *)nest);
 }
 
-/* The extended-ack message of an NLMSG_ERROR or NLMSG_DONE, if any. */
-static const char *ext_ack_msg(const struct nlmsghdr *nlh, size_t hlen)
+/* What the extended ack of an NLMSG_ERROR or NLMSG_DONE says. */
+struct ext_ack {
+	const char *msg;	/* the kernel's message, NULL if none */
+	uint32_t offs;		/* of the attribute at fault in our request, 0 if none */
+};
+
+static void ext_ack_parse(const struct nlmsghdr *nlh, size_t hlen, struct ext_ack *x)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	struct nlattr *attrs;
-	const char *msg;
+	struct nlattr *attrs, *a;
 	int len;
 
+	x->msg = NULL;
+	x->offs = 0;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NULL;
+		return;
 	if (nlh->nlmsg_type == NLMSG_ERROR && !(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 		const struct nlmsgerr *e = NLMSG_DATA(nlh);
 
@@ -240,36 +248,113 @@ static const char *ext_ack_msg(const struct nlmsghdr *nlh, size_t hlen)
 	}
 	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)NLMSG_ALIGN(hlen);
 	if (len <= 0)
-		return NULL;
+		return;
 	attrs = (struct nlattr *)((char *)NLMSG_DATA(nlh) + NLMSG_ALIGN(hlen));
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL) < 0 || !tb[NLMSGERR_ATTR_MSG])
-		return NULL;
-	msg = nla_data(tb[NLMSGERR_ATTR_MSG]);
-	if (nla_len(tb[NLMSGERR_ATTR_MSG]) < 1 || msg[nla_len(tb[NLMSGERR_ATTR_MSG]) - 1])
-		return NULL;
-	return *msg ? msg : NULL;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL) < 0)
+		return;
+	a = tb[NLMSGERR_ATTR_MSG];
+	if (a && nla_len(a) > 1 && !((char *)nla_data(a))[nla_len(a) - 1])
+		x->msg = nla_data(a);
+	a = tb[NLMSGERR_ATTR_OFFS];
+	if (a && nla_len(a) == 4)
+		x->offs = nla_get_u32(a);
 }
 
-/* An ack or an error: report it; returns true if the kernel refused. */
-static bool ack(const struct nlmsghdr *nlh, unsigned int line, const char *what)
+/*
+ * The argument of request M that the kernel's OFFS points at, as the
+ * command line names it ("mtu 20"), into BUF; NULL if none.  The request is
+ * still in the transmit buffer: nothing is built while replies are read.
+ */
+static const char *culprit(const struct nlmsghdr *m, uint32_t offs, char *buf, size_t size)
+{
+	const struct genlmsghdr *g;
+	struct nlattr *a, *in;
+	char *p;
+	FILE *f;
+	int rem, irem;
+
+	if (!m || offs < NLMSG_LENGTH(GENL_HDRLEN) || offs >= m->nlmsg_len)
+		return NULL;
+	f = fmemopen(buf, size, "w");
+	if (!f)
+		return NULL;
+	g = NLMSG_DATA(m);
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
+		uint32_t start = (uint32_t)((const char *)a - (const char *)m);
+
+		if (offs < start || offs >= start + a->nla_len)
+			continue;
+		switch (nla_type(a)) {
+		case CSVX_A_VRF:	arg_nla_str(f, "vrf", a); break;
+		case CSVX_A_VRF_ID:	arg_nla_u32(f, "id", a); break;
+		case CSVX_A_L3VNI:	arg_nla_u32(f, "l3vni", a); break;
+		case CSVX_A_RMAC:	arg_nla_mac(f, "rmac", a); break;
+		case CSVX_A_VNI:	arg_nla_u32(f, "vni", a); break;
+		case CSVX_A_IFNAME:	arg_nla_str(f, "dev", a); break;
+		case CSVX_A_LOCAL:	arg_nla_addr(f, "local", a); break;
+		case CSVX_A_GW:		arg_nla_addr(f, "gateway", a); break;
+		case CSVX_A_GW_PLEN:	fprintf(f, " gateway /%u", nla_get_u8(a)); break;
+		case CSVX_A_GW_MAC:	arg_nla_mac(f, "gwmac", a); break;
+		case CSVX_A_MTU:	arg_nla_u32(f, "mtu", a); break;
+		case CSVX_A_REMOTE:	arg_nla_addr(f, "remote", a); break;
+		case CSVX_A_MAC:	arg_nla_mac(f, "mac", a); break;
+		case CSVX_A_SEQ:	arg_nla_u32(f, "seq", a); break;
+		case CSVX_A_FLAGS:	fputs(" sticky", f); break;
+		case CSVX_A_PREFIX:	arg_nla_addr(f, "prefix", a); break;
+		case CSVX_A_PLEN:	fprintf(f, " prefix /%u", nla_get_u8(a)); break;
+		case CSVX_A_REPLACE:	fputs(" replace", f); break;
+		case CSVX_A_IPS:
+		case CSVX_A_PARAMS:
+			nla_for_each_nested(in, a, irem) {
+				uint32_t s = (uint32_t)((const char *)in - (const char *)m);
+
+				if (offs < s || offs >= s + in->nla_len)
+					continue;
+				if (nla_type(a) == CSVX_A_IPS)
+					arg_nla_addr(f, "ip", in);
+				else if (param_name(nla_type(in)))
+					arg_nla_u32(f, param_name(nla_type(in)), in);
+			}
+			break;
+		}
+	}
+	fclose(f);
+	p = buf + (*buf == ' ');
+	return *p ? p : NULL;
+}
+
+/* A refusal: the kernel's message, or the errno's, and what it points at. */
+static void refused(unsigned int line, const char *what, int error, const struct ext_ack *x,
+		    const struct nlmsghdr *sent)
+{
+	char buf[128];
+	const char *arg = culprit(sent, x->offs, buf, sizeof(buf));
+
+	report(line, what, "%s%s%s%s", x->msg ? x->msg : strerror(error),
+	       arg ? " (" : "", arg ? arg : "", arg ? ")" : "");
+	set_status(EXIT_REFUSED);
+}
+
+/* An ack or an error for request SENT: report it; true if the kernel refused. */
+static bool ack(const struct nlmsghdr *nlh, unsigned int line, const char *what,
+		const struct nlmsghdr *sent)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
-	const char *msg;
+	struct ext_ack x;
 
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
 		report(line, what, "truncated acknowledgement from the kernel");
 		set_status(EXIT_REFUSED);
 		return true;
 	}
-	msg = ext_ack_msg(nlh, sizeof(*e));
+	ext_ack_parse(nlh, sizeof(*e), &x);
 	if (!e->error) {
 		/* The kernel may attach a warning to a success. */
-		if (msg)
-			report(line, what, "warning: %s", msg);
+		if (x.msg)
+			report(line, what, "warning: %s", x.msg);
 		return false;
 	}
-	report(line, what, "%s", msg ? msg : strerror(-e->error));
-	set_status(EXIT_REFUSED);
+	refused(line, what, -e->error, &x, sent);
 	return true;
 }
 
@@ -342,18 +427,18 @@ static void request_reply(struct request *r, const struct nlmsghdr *nlh)
 		r->intr = true;
 	switch (nlh->nlmsg_type) {
 	case NLMSG_ERROR:
-		r->failed = ack(nlh, cur_line, r->what);
+		r->failed = ack(nlh, cur_line, r->what, r->sent);
 		r->done = true;
 		break;
 	case NLMSG_DONE:
 		r->done = true;
 		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
 			int err = *(const int *)NLMSG_DATA(nlh);
-			const char *msg = ext_ack_msg(nlh, sizeof(int));
+			struct ext_ack x;
 
 			if (err < 0) {
-				report(cur_line, r->what, "%s", msg ? msg : strerror(-err));
-				set_status(EXIT_REFUSED);
+				ext_ack_parse(nlh, sizeof(int), &x);
+				refused(cur_line, r->what, -err, &x, r->sent);
 				r->failed = true;
 			}
 		}
@@ -394,7 +479,8 @@ static int wait_replies(struct request *r)
 
 					if (nlh->nlmsg_type != NLMSG_ERROR || !p->what)
 						continue;
-					failed += ack(nlh, p->line, p->what);
+					failed += ack(nlh, p->line, p->what,
+						      (struct nlmsghdr *)(nl.tx + p->off));
 					p->what = NULL;
 					nl.nopen--;
 				} else if (r && nlh->nlmsg_seq == r->seq && !r->done) {
@@ -433,6 +519,7 @@ int req_queue(struct nlmsghdr *m, const char *what)
 	m->nlmsg_flags |= NLM_F_ACK;
 	m->nlmsg_seq = ++nl.seq;
 	p->seq = m->nlmsg_seq;
+	p->off = (uint32_t)((char *)m - nl.tx);
 	p->line = cur_line;
 	p->what = what;
 	nl.nopen++;
@@ -444,7 +531,7 @@ int req_queue(struct nlmsghdr *m, const char *what)
 
 int req_get(struct nlmsghdr *m, const char *what, nl_reply_fn fn, void *arg)
 {
-	struct request r = { .seq = ++nl.seq, .what = what, .fn = fn, .arg = arg };
+	struct request r = { .seq = ++nl.seq, .sent = m, .what = what, .fn = fn, .arg = arg };
 
 	/* A GET ends with its ack, a dump with NLMSG_DONE. */
 	if (!(m->nlmsg_flags & NLM_F_DUMP))

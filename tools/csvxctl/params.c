@@ -37,6 +37,11 @@ static const struct col cols[] = {
 	{ "param", "PARAM" }, { "value", "VALUE" }, { "in-use", "IN-USE" }, { NULL, NULL },
 };
 
+const char *param_name(int type)
+{
+	return type > 0 && type <= CSVX_PARAM_MAX ? names[type] : NULL;
+}
+
 /* The u32 values of a PARAMS or USAGE nest, by enum csvx_param. */
 static void nest_values(const struct nlattr *nest, uint32_t *v, bool *have)
 {

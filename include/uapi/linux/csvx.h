@@ -165,7 +165,9 @@ enum csvx_attr {
 	CSVX_A_GW,		/* addr: anycast gateway address */
 	CSVX_A_GW_PLEN,		/* u8: gateway subnet prefix length */
 	CSVX_A_GW_MAC,		/* binary[6]: anycast gateway MAC */
-	CSVX_A_MTU,		/* u32: VTEP device MTU, 68..65535 */
+	CSVX_A_MTU,		/* u32: VTEP device MTU, 68..65465 (65535 less the
+				 * IPv6 encapsulation)
+				 */
 
 	CSVX_A_REMOTE,		/* addr: remote VTEP */
 	CSVX_A_MAC,		/* binary[6]: unicast MAC */
@@ -221,6 +223,7 @@ enum csvx_sgs_attr {
 	CSVX_SGS_A_NAME,	/* string: a group; repeated */
 	__CSVX_SGS_A_MAX,
 };
+
 #define CSVX_SGS_A_MAX (__CSVX_SGS_A_MAX - 1)
 
 /* CSVX_A_FLAGS */
@@ -361,6 +364,7 @@ enum csvx_set_type {
 	CSVX_SET_HASH_NET,	/* "hash:net" */
 	__CSVX_SET_TYPE_MAX,
 };
+
 #define CSVX_SET_TYPE_MAX (__CSVX_SET_TYPE_MAX - 1)
 
 enum csvx_sg_dir {
@@ -368,6 +372,7 @@ enum csvx_sg_dir {
 	CSVX_SG_EGRESS,		/* from the VM; the remote is the destination */
 	__CSVX_SG_DIR_MAX,
 };
+
 #define CSVX_SG_DIR_MAX (__CSVX_SG_DIR_MAX - 1)
 
 #endif /* _UAPI_LINUX_CSVX_H */
