@@ -181,12 +181,13 @@ int csvx_vni_del_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CSVX_A_VNI],
 				    "no such VNI");
 		err = -ENOENT;
+	} else if (vni->dev) {
+		/* csvx_vtep_uninit() removes the VNI and announces it. */
+		dev = vni->dev;
 	} else {
 		ntf = csvx_notify_prepare(genl_info_net(info), CSVX_CMD_DEL_VNI,
 					  csvx_vni_fill, vni);
-		dev = vni->dev;
-		if (!dev)
-			err = csvx_vni_del(&cn->tables, id, &msg);
+		err = csvx_vni_del(&cn->tables, id, &msg);
 	}
 	mutex_unlock(&cn->lock);
 	if (dev)
