@@ -73,9 +73,11 @@ static int csvx_vtep_init(struct net_device *dev)
 	struct csvx_vtep *vt = netdev_priv(dev);
 	int err;
 
+#ifndef CSVX_HAVE_CORE_TSTATS
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
+#endif
 	vt->stats = netdev_alloc_pcpu_stats(struct csvx_pcpu_stats);
 	if (!vt->stats)
 		goto err_stats;
@@ -87,7 +89,9 @@ static int csvx_vtep_init(struct net_device *dev)
 err_gro:
 	free_percpu(vt->stats);
 err_stats:
+#ifndef CSVX_HAVE_CORE_TSTATS
 	free_percpu(dev->tstats);
+#endif
 	return -ENOMEM;
 }
 
@@ -126,7 +130,9 @@ static void csvx_vtep_free(struct net_device *dev)
 	struct csvx_vtep *vt = netdev_priv(dev);
 
 	free_percpu(vt->stats);
+#ifndef CSVX_HAVE_CORE_TSTATS
 	free_percpu(dev->tstats);
+#endif
 }
 
 static int csvx_vtep_open(struct net_device *dev)
@@ -151,6 +157,13 @@ static void csvx_vtep_setup(struct net_device *dev)
 	dev->netdev_ops = &csvx_vtep_ops;
 	dev->rtnl_link_ops = &csvx_link_ops;
 	dev->needs_free_netdev = true;
+#ifdef CSVX_HAVE_CORE_TSTATS
+	/*
+	 * The core allocates dev->tstats, and the tunnel transmit helpers
+	 * of newer kernels account into whatever type is declared here.
+	 */
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
 	dev->priv_destructor = csvx_vtep_free;
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 	/* Transmit takes no lock: the tables are RCU and stats per CPU. */
