@@ -14,6 +14,8 @@
 #                    dkms  `dkms add/build` of the module for 6.1 and 6.12
 #                  the host builds (csvxctl, unit and API tests) always run.
 #   --no-deps      do not run selftests/vm/deps.sh first
+#   --only GLOB    in the guests, only the API binaries and scenarios whose
+#                  file name matches GLOB (repeatable), e.g. --only 'test_sg*'
 #
 # What it does: installs dependencies (selftests/vm/deps.sh); starts building
 # the debug kernel in the background (selftests/vm/debug-kernel.sh; cached in
@@ -49,6 +51,10 @@
 # or scenario in the guest, default 600, 1200 on the debug kernel; a guest
 # whose output stops for that long plus 300 s is stopped as hung),
 # CSVX_DEBUG_JOBS (make -j of the background debug kernel build, default 2),
+# CSVX_DEBUG_SCALE (CSVX_TEST_SCALE in the debug guest: percent of each
+# API scale test's size, default 10),
+# CSVX_DEBUG_ONLY (the --only globs of the debug guest; default all API
+# tests and the l2, irb, ipv6, lifecycle and sg scenarios),
 # CI=true (print the logs of what failed).
 
 set -euo pipefail
@@ -57,7 +63,7 @@ vm=$repo/selftests/vm
 . "$vm/lib.sh"
 . "$vm/results.sh"
 
-kernels=() suites=() quick=0 deps=1
+kernels=() suites=() quick=0 deps=1 only=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
@@ -66,6 +72,8 @@ while [ $# -gt 0 ]; do
 	--suite) suites+=("${2:?}"); shift ;;
 	--suite=*) suites+=("${1#*=}") ;;
 	--no-deps) deps=0 ;;
+	--only) only+="${only:+ }${2:?}"; shift ;;
+	--only=*) only+="${only:+ }${1#*=}" ;;
 	-h | --help) sed -n '4,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
@@ -224,6 +232,7 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 	local kver kdir image moddir="" ko extra="" tmo=${CSVX_GUEST_TIMEOUT:-3600} out=$run/$k
 	local ttmo=${CSVX_TEST_TIMEOUT:-600}
 	local t rc=0 gs=(--label "$k" --suite "$guest_suite")
+	local genv=()
 	mkdir -p "$out"
 	if [ "$k" = debug ]; then
 		say "debug: waiting for the debug kernel build"
@@ -247,6 +256,10 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 		tmo=${CSVX_DEBUG_GUEST_TIMEOUT:-5400}
 		ttmo=${CSVX_TEST_TIMEOUT:-1200}
 		gs+=(--kmemleak)
+		# KASAN and lockdep make the guest ~3x slower: every API test at a
+		# tenth of the scale, and the scenarios that cover each datapath.
+		genv+=(-e "CSVX_TEST_SCALE=${CSVX_DEBUG_SCALE:-10}")
+		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh ipv6.sh lifecycle.sh sg.sh}")
 	else
 		kver=$("$vm/kernels.sh" installed "$k")
 		if [ -z "$kver" ]; then
@@ -276,7 +289,7 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 	# A guest whose results dir does not change for longer than one test may
 	# take is hung; -t only bounds the whole run.
 	"$vm/run-guest.sh" -o "$out" -t "$tmo" -i $((ttmo + 300)) ${moddir:+-m "$moddir"} ${extra:+-a "$extra"} \
-		-e "CSVX_TEST_TIMEOUT=$ttmo" \
+		-e "CSVX_TEST_TIMEOUT=$ttmo" ${only:+-e "CSVX_ONLY=$only"} "${genv[@]}" \
 		"$image" -- "$vm/guest-suites.sh" "${gs[@]}" "$ko" 2>"$out/run-guest.log" || rc=$?
 	timing "$k: guest (boot + suites)" "$(elapsed "$t")"
 	if [ -s "$out/results.tsv" ]; then

@@ -1138,7 +1138,9 @@ unsigned long csvx_scale(unsigned long dflt)
 	if (!env || !*env)
 		return dflt;
 	v = strtoul(env, &end, 0);
-	return *end || !v ? dflt : v;
+	if (*end || !v || v > 100)
+		return dflt;
+	return dflt * v / 100 ?: 1;
 }
 
 double csvx_now(void)

@@ -258,7 +258,10 @@ int csvx_link_del(const char *ifname);
 /* The MTU of a device, -errno on error. */
 int csvx_link_mtu(const char *ifname);
 
-/* How many entries the scale tests use (env CSVX_TEST_SCALE). */
+/*
+ * How many entries a scale test uses: @dflt, or CSVX_TEST_SCALE percent of
+ * it (1..100) when that is set, as on the slower debug kernel.
+ */
 unsigned long csvx_scale(unsigned long dflt);
 double csvx_now(void);
 

@@ -6,7 +6,7 @@
  * interrupted by changes flagged NLM_F_DUMP_INTR, and a batch with a
  * refused request in the middle.
  *
- * CSVX_TEST_SCALE sets the size of the large FDB (default 1000000); the
+ * CSVX_TEST_SCALE (percent) shrinks the large FDB (default 1000000); the
  * timings go to the TAP log.
  */
 #include "csvx_test.h"

@@ -13,6 +13,8 @@
 # binaries (run_all.sh writes it from `make -s -C selftests/api list`);
 # otherwise the guest asks make itself.  Exit status 0 iff nothing failed.
 # Timeouts per binary/scenario: CSVX_TEST_TIMEOUT (default 600 s).
+# CSVX_ONLY: space-separated globs; if set, only the API binaries and
+# scenarios whose file name matches one of them run.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +44,16 @@ export CSVX_KO=$ko
 say() { printf '[+] %s: %s\n' "$label" "$*"; }
 loaded() { [ -e /sys/module/csvx ]; }
 safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'; }
+wanted() {
+	local - g
+	[ -z "${CSVX_ONLY:-}" ] && return 0
+	set -f
+	for g in $CSVX_ONLY; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
 
 say "kernel $(uname -r), $(nproc) CPUs, module $ko"
 kml=/sys/kernel/debug/kmemleak
@@ -95,6 +107,7 @@ if [ "$suite" = all ] || [ "$suite" = api ]; then
 	fi
 	for b in $bins; do
 		case "$b" in /*) ;; *) b=$repo/selftests/api/$b ;; esac
+		wanted "$(basename "$b")" || continue
 		name="$label: api/$(basename "$b")"
 		log=$logs/api-$(safe "$(basename "$b")").log
 		if [ ! -x "$b" ]; then
@@ -117,6 +130,7 @@ if [ "$suite" = all ] || [ "$suite" = net ]; then
 	for s in "$repo"/selftests/net/*.sh; do
 		[ -e "$s" ] || continue
 		case "$(basename "$s")" in lib.sh | lib_*.sh | _*) continue ;; esac
+		wanted "$(basename "$s")" || continue
 		n=$((n + 1))
 		name="$label: net/$(basename "$s")"
 		log=$logs/net-$(safe "$(basename "$s" .sh)").log
@@ -133,7 +147,7 @@ if [ "$suite" = all ] || [ "$suite" = net ]; then
 			insmod "$ko" 2>/dev/null
 		fi
 	done
-	[ "$n" -gt 0 ] || res_record fail "$label: net: scenarios exist" "no selftests/net/*.sh"
+	[ "$n" -gt 0 ] || [ -n "${CSVX_ONLY:-}" ] || res_record fail "$label: net: scenarios exist" "no selftests/net/*.sh"
 fi
 
 # ---- unload ----------------------------------------------------------------
