@@ -87,6 +87,41 @@ check "stats: hv b counted received packets" test "$(stat b 100 rx-packets)" -gt
 check "stats: ip -s link shows the VTEP's packets" \
 	sh -c "ip netns exec $(ns hv-a) ip -s -j link show vxlan100 | python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; sys.exit(0 if d[\"stats64\"][\"tx\"][\"packets\"] > 0 else 1)'"
 
+# The same counters for node_exporter's textfile collector: well-formed
+# exposition text, one TYPE per metric, values equal to `stats show`'s.
+prom_ok() {
+	local tx file=/tmp/csvx-prom-$SUF.prom
+	tx=$(stat a 100 tx-packets)
+	ctl a stats export "$file" || return 1
+	[ ! -e "$file.tmp" ] || return 1
+	python3 - "$file" "$tx" <<'PY'
+import re, sys
+types, seen = {}, set()
+tx = None
+for line in open(sys.argv[1]):
+    line = line.rstrip("\n")
+    if line.startswith("# TYPE "):
+        name = line.split()[2]
+        assert name not in types, "two TYPE lines for " + name
+        types[name] = line.split()[3]
+        continue
+    if line.startswith("#"):
+        continue
+    m = re.fullmatch(r'([a-z_]+)\{([^}]*)\} ([0-9]+)', line)
+    assert m, "not a sample: " + line
+    assert m.group(1) in types, "sample before its TYPE: " + line
+    assert m.group(1) not in seen or prev == m.group(1), "metric split: " + line
+    seen.add(m.group(1)); prev = m.group(1)
+    if m.group(1) == "csvx_tx_packets_total" and m.group(2) == 'vni="100"':
+        tx = int(m.group(3))
+assert types.get("csvx_drops_total") == "counter"
+# stats show ran first; the export may only have grown since.
+assert tx is not None and tx >= int(sys.argv[2]), (tx, sys.argv[2])
+PY
+}
+check "stats: Prometheus export for the textfile collector" prom_ok
+rm -f "/tmp/csvx-prom-$SUF.prom"
+
 # Removing the VTEP device removes the VNI, under traffic.
 n vm-vm1 ping -f -w 4 10.1.0.12 >/dev/null 2>&1 &
 sleep 1

@@ -25,7 +25,12 @@ struct options {
 extern struct options opt;
 extern unsigned int cur_line;	/* batch line being run, 0 outside a batch */
 
+int stats_export(int argc, char **argv);	/* prom.c */
 int show_version(void);		/* params.c: the module's version, for -V */
+/* stats.c: the counters of a reply (STATS, DROPS) as fields; with SG_ONLY
+ * only the security-group ones (a port's).  In a table, the non-zero drops
+ * go to one "drops" cell. */
+void counter_fields(struct nlattr **tb, bool sg_only);
 const char *param_name(int type);	/* params.c: "max-fdb", NULL if unknown */
 
 /*
@@ -44,7 +49,11 @@ struct object {
 };
 
 extern const struct object vrf_object, vni_object, flood_object, fdb_object,
-	route_object, params_object, stats_object, monitor_object, save_object;
+	route_object, set_object, sg_object, port_object, params_object, stats_object,
+	monitor_object, save_object;
+/* Not on the command line by themselves ("set member", "sg rule"), but
+ * what monitor and save print for members and rules. */
+extern const struct object set_member_object, sg_rule_object;
 
 void set_status(int code);
 int get_status(void);
@@ -63,7 +72,10 @@ void print_usage(FILE *f, const struct object *obj);
  * Command and argument keywords.  cmd_lookup() finds argv[0] among WORDS
  * (abbreviable) and reports an unknown or ambiguous one as a usage error.
  */
-enum cmd_id { CMD_ADD, CMD_DEL, CMD_SHOW, CMD_REPLACE, CMD_FLUSH, CMD_SET, CMD_HELP };
+enum cmd_id {
+	CMD_ADD, CMD_DEL, CMD_SHOW, CMD_REPLACE, CMD_FLUSH, CMD_SET, CMD_SWAP, CMD_MEMBER,
+	CMD_RULE, CMD_HELP,
+};
 int cmd_lookup(const struct object *obj, const char *arg, unsigned int allowed);
 /* argv[0] among WORDS; reports a usage error and returns <0 if not there. */
 int arg_lookup(const struct object *obj, const char *what, const char *arg,

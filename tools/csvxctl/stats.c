@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* stats: per-VNI traffic counters and drop reasons. */
 #include <inttypes.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "csvxctl.h"
@@ -49,12 +50,17 @@ static const struct col cols[] = {
 	{ NULL, NULL },
 };
 
+static const struct col port_cols[] = {
+	{ "port", "PORT" }, { "sg-ingress", "SG-INGRESS" }, { "sg-egress", "SG-EGRESS" },
+	{ "sg-conns", "SG-CONNS" }, { "drops", "DROPS" }, { NULL, NULL },
+};
+
 /*
  * Counters are u64 attributes in a nest.  Anything else in the nest (a pad
  * attribute before an aligned u64, a counter this csvxctl does not know)
- * is skipped or named by number.
+ * is skipped or named by number.  Types below MIN are left out.
  */
-static void counters(const struct nlattr *nest, const char *const *names, int max,
+static void counters(const struct nlattr *nest, const char *const *names, int max, int min,
 		     const char *unknown, char *drops, size_t size)
 {
 	size_t used = 0;
@@ -68,7 +74,7 @@ static void counters(const struct nlattr *nest, const char *const *names, int ma
 		uint64_t v;
 		char key[32];
 
-		if (nla_len(a) != 8)
+		if (nla_len(a) != 8 || t < min)
 			continue;
 		v = nla_get_u64(a);
 		if (t >= 1 && t <= max && names[t])
@@ -84,23 +90,41 @@ static void counters(const struct nlattr *nest, const char *const *names, int ma
 	}
 }
 
-static void stats_fields(struct nlattr **tb)
+void counter_fields(struct nlattr **tb, bool sg_only)
 {
 	char drops[512] = "";
 
-	out_nla_u32("vni", tb[CSVX_A_VNI]);
-	counters(tb[CSVX_A_STATS], stat_names, CSVX_STAT_MAX, "stat-", NULL, 0);
-	counters(tb[CSVX_A_DROPS], drop_names, CSVX_DROP_MAX, "drop-", drops, sizeof(drops));
+	counters(tb[CSVX_A_STATS], stat_names, CSVX_STAT_MAX,
+		 sg_only ? CSVX_STAT_SG_INGRESS : 1, "stat-", NULL, 0);
+	counters(tb[CSVX_A_DROPS], drop_names, CSVX_DROP_MAX,
+		 sg_only ? CSVX_DROP_SG_SPOOF_MAC : 1, "drop-", drops, sizeof(drops));
 	if (!opt.json)
 		out_str("drops", *drops ? drops : "0");
+}
+
+static void stats_fields(struct nlattr **tb)
+{
+	out_nla_u32("vni", tb[CSVX_A_VNI]);
+	counter_fields(tb, false);
+}
+
+/* A port's row: its name and its security-group counters. */
+static void port_row(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	(void)cmd;
+	(void)arg;
+	out_row_start();
+	out_nla_str("port", tb[CSVX_A_IFNAME]);
+	counter_fields(tb, true);
+	out_row_end();
 }
 
 static int stats_show(int argc, char **argv)
 {
 	static const char what[] = "stats show";
-	static const char *const words[] = { "vni", NULL };
+	static const char *const words[] = { "vni", "port", NULL };
 	struct kv kv = { .words = words, .pos = -1 };
-	const char *val[1] = { 0 };
+	const char *val[2] = { 0 };
 	struct nlmsghdr *m;
 	uint32_t vni;
 	int rc;
@@ -108,9 +132,22 @@ static int stats_show(int argc, char **argv)
 	rc = kv_parse(&stats_object, what, argc, argv, &kv, val);
 	if (rc)
 		return rc;
+	if (val[0] && val[1])
+		return usage_error(&stats_object, what, "`vni' and `port' exclude each other");
 	if (val[0] && !parse_vni(val[0], &vni))
 		return usage_error(&stats_object, what, "invalid VNI `%s' (1 to %u)",
 				   val[0], CSVX_VNI_MAX);
+	if (val[1] && !parse_name(val[1], IFNAMSIZ))
+		return usage_error(&stats_object, what, "invalid device name `%s' (1 to %d bytes)",
+				   val[1], IFNAMSIZ - 1);
+	if (val[1]) {
+		m = req_new(CSVX_CMD_GET_PORT, 0);
+		req_put_str(m, CSVX_A_IFNAME, val[1]);
+		out_start(show_mode(), opt.pretty, port_cols);
+		rc = req_get(m, what, port_row, NULL);
+		out_finish();
+		return rc;
+	}
 	if (val[0]) {
 		m = req_new(CSVX_CMD_GET_STATS, 0);
 		req_put_u32(m, CSVX_A_VNI, vni);
@@ -129,7 +166,11 @@ static int stats_show(int argc, char **argv)
 
 static int stats_main(int argc, char **argv)
 {
-	int cmd = argc ? cmd_lookup(&stats_object, argv[0], 1U << CMD_SHOW) : CMD_SHOW;
+	int cmd;
+
+	if (argc && *argv[0] && !strncmp("export", argv[0], strlen(argv[0])))
+		return stats_export(argc - 1, argv + 1);
+	cmd = argc ? cmd_lookup(&stats_object, argv[0], 1U << CMD_SHOW) : CMD_SHOW;
 
 	switch (cmd) {
 	case CMD_SHOW:
@@ -145,8 +186,9 @@ static int stats_main(int argc, char **argv)
 const struct object stats_object = {
 	.name = "stats",
 	.main = stats_main,
-	.usage = "stats show [vni VNI]\n"
+	.usage = "stats show [vni VNI | port IFNAME]\n"
+		 "stats export [FILE]\n"
 		 "stats help",
-	.help = "per-VNI counters and drops",
+	.help = "per-VNI and per-port counters and drops",
 	.fields = stats_fields,
 };
