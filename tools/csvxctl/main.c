@@ -33,7 +33,8 @@ static bool usage_shown;
 
 static const struct object *const objects[] = {
 	&vrf_object, &vni_object, &flood_object, &fdb_object, &route_object,
-	&params_object, &stats_object, &monitor_object, &save_object, NULL,
+	&set_object, &sg_object, &port_object, &params_object, &stats_object, &monitor_object,
+	&save_object, NULL,
 };
 
 void set_status(int code)
@@ -104,10 +105,12 @@ int usage_error(const struct object *obj, const char *what, const char *fmt, ...
 }
 
 static const char *const cmd_words[] = {
-	"add", "del", "delete", "show", "list", "replace", "flush", "set", "help", NULL,
+	"add", "del", "delete", "show", "list", "replace", "flush", "set", "swap", "member",
+	"rule", "help", NULL,
 };
 static const int cmd_ids[] = {
-	CMD_ADD, CMD_DEL, CMD_DEL, CMD_SHOW, CMD_SHOW, CMD_REPLACE, CMD_FLUSH, CMD_SET, CMD_HELP,
+	CMD_ADD, CMD_DEL, CMD_DEL, CMD_SHOW, CMD_SHOW, CMD_REPLACE, CMD_FLUSH, CMD_SET, CMD_SWAP,
+	CMD_MEMBER, CMD_RULE, CMD_HELP,
 };
 
 /* The words of WORDS that ARG abbreviates, for an "ambiguous" message. */

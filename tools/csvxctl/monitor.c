@@ -25,6 +25,19 @@ static const struct event {
 	{ CSVX_CMD_NEW_ROUTE, "add", &route_object, false },
 	{ CSVX_CMD_DEL_ROUTE, "del", &route_object, true },
 	{ CSVX_CMD_FLUSH_ROUTE, "flush", &route_object, true },
+	{ CSVX_CMD_NEW_SET, "add", &set_object, false },
+	{ CSVX_CMD_DEL_SET, "del", &set_object, true },
+	{ CSVX_CMD_FLUSH_SET, "flush", &set_object, true },
+	{ CSVX_CMD_SWAP_SET, "swap", &set_object, true },
+	{ CSVX_CMD_NEW_SET_MEMBER, "add", &set_member_object, false },
+	{ CSVX_CMD_DEL_SET_MEMBER, "del", &set_member_object, false },
+	{ CSVX_CMD_NEW_SG, "add", &sg_object, false },
+	{ CSVX_CMD_DEL_SG, "del", &sg_object, true },
+	{ CSVX_CMD_NEW_SG_RULE, "add", &sg_rule_object, false },
+	{ CSVX_CMD_DEL_SG_RULE, "del", &sg_rule_object, false },
+	{ CSVX_CMD_NEW_PORT, "add", &port_object, false },
+	{ CSVX_CMD_SET_PORT, "set", &port_object, false },
+	{ CSVX_CMD_DEL_PORT, "del", &port_object, true },
 };
 
 static void notification(uint8_t cmd, struct nlattr **tb, void *arg)

@@ -95,6 +95,25 @@ static struct nla_policy csvx_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_PLEN]		= { .type = NLA_U8 },
 	[CSVX_A_STATS]		= { .type = NLA_NESTED },
 	[CSVX_A_DROPS]		= { .type = NLA_NESTED },
+	[CSVX_A_SET]		= { .type = NLA_STRING },
+	[CSVX_A_SET_TYPE]	= { .type = NLA_U8 },
+	[CSVX_A_FAMILY]		= { .type = NLA_U8 },
+	[CSVX_A_MAXELEM]	= { .type = NLA_U32 },
+	[CSVX_A_SET2]		= { .type = NLA_STRING },
+	[CSVX_A_COUNT]		= { .type = NLA_U32 },
+	[CSVX_A_REFS]		= { .type = NLA_U32 },
+	[CSVX_A_SG]		= { .type = NLA_STRING },
+	[CSVX_A_DIR]		= { .type = NLA_U8 },
+	[CSVX_A_PROTO]		= { .type = NLA_U8 },
+	[CSVX_A_DPORT_LO]	= { .type = NLA_U16 },
+	[CSVX_A_DPORT_HI]	= { .type = NLA_U16 },
+	[CSVX_A_ICMP_TYPE]	= { .type = NLA_U8 },
+	[CSVX_A_ICMP_CODE]	= { .type = NLA_U8 },
+	[CSVX_A_REMOTE_SG]	= { .type = NLA_STRING },
+	[CSVX_A_PACKETS]	= { .type = NLA_U64 },
+	[CSVX_A_SGS]		= { .type = NLA_NESTED },
+	[CSVX_A_NR_PORTS]	= { .type = NLA_U32 },
+	[CSVX_A_GEN]		= { .type = NLA_U32 },
 };
 
 static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -303,7 +322,26 @@ static const char *culprit(const struct nlmsghdr *m, uint32_t offs, char *buf, s
 		case CSVX_A_PREFIX:	arg_nla_addr(f, "prefix", a); break;
 		case CSVX_A_PLEN:	fprintf(f, " prefix /%u", nla_get_u8(a)); break;
 		case CSVX_A_REPLACE:	fputs(" replace", f); break;
+		case CSVX_A_SET:	arg_nla_str(f, "set", a); break;
+		case CSVX_A_SET2:	arg_nla_str(f, NULL, a); break;
+		case CSVX_A_SET_TYPE:	fputs(" type", f); break;
+		case CSVX_A_FAMILY:	fputs(" family", f); break;
+		case CSVX_A_MAXELEM:	arg_nla_u32(f, "maxelem", a); break;
+		case CSVX_A_SG:		arg_nla_str(f, "sg", a); break;
+		case CSVX_A_DIR:	fputs(nla_get_u8(a) ? " egress" : " ingress", f); break;
+		case CSVX_A_PROTO:
+			if (proto_name(nla_get_u8(a)))
+				fprintf(f, " proto %s", proto_name(nla_get_u8(a)));
+			else
+				fprintf(f, " proto %u", nla_get_u8(a));
+			break;
+		case CSVX_A_DPORT_LO:
+		case CSVX_A_DPORT_HI:	fprintf(f, " dport %u", nla_get_u16(a)); break;
+		case CSVX_A_ICMP_TYPE:	fprintf(f, " type %u", nla_get_u8(a)); break;
+		case CSVX_A_ICMP_CODE:	fprintf(f, " code %u", nla_get_u8(a)); break;
+		case CSVX_A_REMOTE_SG:	arg_nla_str(f, "group", a); break;
 		case CSVX_A_IPS:
+		case CSVX_A_SGS:
 		case CSVX_A_PARAMS:
 			nla_for_each_nested(in, a, irem) {
 				uint32_t s = (uint32_t)((const char *)in - (const char *)m);
@@ -312,6 +350,8 @@ static const char *culprit(const struct nlmsghdr *m, uint32_t offs, char *buf, s
 					continue;
 				if (nla_type(a) == CSVX_A_IPS)
 					arg_nla_addr(f, "ip", in);
+				else if (nla_type(a) == CSVX_A_SGS)
+					arg_nla_str(f, "sg", in);
 				else if (param_name(nla_type(in)))
 					arg_nla_u32(f, param_name(nla_type(in)), in);
 			}

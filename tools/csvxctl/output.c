@@ -408,3 +408,15 @@ void out_list_end(void)
 	else
 		j_close(']');
 }
+
+void out_obj_start(void)
+{
+	if (o.mode != OUT_TABLE)
+		j_open('{');
+}
+
+void out_obj_end(void)
+{
+	if (o.mode != OUT_TABLE)
+		j_close('}');
+}

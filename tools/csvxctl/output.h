@@ -38,6 +38,9 @@ void out_mac(const char *key, const void *b);
 void out_list_start(const char *key);
 void out_list_str(const char *s);
 void out_list_end(void);
+/* An object inside a list (JSON only; nothing in a table). */
+void out_obj_start(void);
+void out_obj_end(void);
 void out_row_end(void);
 void out_finish(void);
 

@@ -52,6 +52,37 @@ bool parse_u32(const char *s, uint32_t *v)
 	return true;
 }
 
+bool parse_u8(const char *s, uint8_t *v)
+{
+	uint32_t x;
+
+	if (!parse_u32(s, &x) || x > UINT8_MAX)
+		return false;
+	*v = (uint8_t)x;
+	return true;
+}
+
+bool parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	char buf[12];
+	const char *dash = strchr(s, '-');
+	size_t n = dash ? (size_t)(dash - s) : strlen(s);
+	uint32_t a, b;
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!parse_u32(buf, &a) || a > UINT16_MAX)
+		return false;
+	b = a;
+	if (dash && (!parse_u32(dash + 1, &b) || b > UINT16_MAX || b < a))
+		return false;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return true;
+}
+
 bool parse_vni(const char *s, uint32_t *v)
 {
 	return parse_u32(s, v) && *v >= 1 && *v <= CSVX_VNI_MAX;
@@ -128,6 +159,89 @@ bool parse_name(const char *s, size_t max)
 	size_t n = strlen(s);
 
 	return n >= 1 && n < max;
+}
+
+int split_names(char *s, const char **out, int max, size_t namemax)
+{
+	int n = 0;
+
+	for (;;) {
+		char *comma = strchr(s, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (n == max || !parse_name(s, namemax))
+			return -1;
+		out[n++] = s;
+		if (!comma)
+			return n;
+		s = comma + 1;
+	}
+}
+
+struct kw_value {
+	const char *name;
+	uint8_t value;
+};
+
+static const struct kw_value protos[] = {
+	{ "any", 0 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "icmpv6", 58 },
+};
+static const struct kw_value set_types[] = {
+	{ "hash:ip", CSVX_SET_HASH_IP }, { "hash:net", CSVX_SET_HASH_NET },
+};
+static const struct kw_value families[] = {
+	{ "inet", AF_INET }, { "inet6", AF_INET6 },
+};
+
+#define NKW(t)	(sizeof(t) / sizeof((t)[0]))
+
+static const char *name_of(const struct kw_value *t, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].value == v)
+			return t[i].name;
+	return NULL;
+}
+
+static bool value_of(const struct kw_value *t, size_t n, const char *s, uint8_t *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, s)) {
+			*v = t[i].value;
+			return true;
+		}
+	return false;
+}
+
+bool parse_proto(const char *s, uint8_t *proto)
+{
+	return value_of(protos, NKW(protos), s, proto) || parse_u8(s, proto);
+}
+
+const char *proto_name(uint8_t proto)
+{
+	return name_of(protos, NKW(protos), proto);
+}
+
+bool parse_set_type(const char *s, uint8_t *type)
+{
+	return value_of(set_types, NKW(set_types), s, type);
+}
+
+const char *set_type_name(uint8_t type)
+{
+	return name_of(set_types, NKW(set_types), type);
+}
+
+bool parse_family(const char *s, uint8_t *family)
+{
+	return value_of(families, NKW(families), s, family);
+}
+
+const char *family_name(uint8_t family)
+{
+	return name_of(families, NKW(families), family);
 }
 
 const char *fmt_addr(const void *b, int len, char buf[ADDR_STRLEN])

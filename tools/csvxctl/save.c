@@ -2,8 +2,10 @@
 /*
  * save: print batch lines that recreate the namespace's whole state with
  * `csvxctl -b': every settable parameter, then VRFs, VNIs, flood lists, FDB
- * and routes, in an order where each line finds what it needs.  Connected
- * routes are left out: "vni add" recreates them.
+ * and routes, sets and their members, groups, then their rules (a rule may
+ * name any group), and ports, in an order where each line finds what it
+ * needs.  Connected routes are left out: "vni add" recreates them.  A port
+ * is restored only where its device exists.
  */
 #include "csvxctl.h"
 
@@ -33,6 +35,11 @@ static int save_main(int argc, char **argv)
 		{ &flood_object, CSVX_CMD_GET_FLOOD },
 		{ &fdb_object, CSVX_CMD_GET_FDB },
 		{ &route_object, CSVX_CMD_GET_ROUTE },
+		{ &set_object, CSVX_CMD_GET_SET },
+		{ &set_member_object, CSVX_CMD_GET_SET_MEMBER },
+		{ &sg_object, CSVX_CMD_GET_SG },
+		{ &sg_rule_object, CSVX_CMD_GET_SG_RULE },
+		{ &port_object, CSVX_CMD_GET_PORT },
 	};
 
 	/* No commands, only help. */

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/csvx.h>
+
 #include "kselftest_harness.h"
 #include "output.h"
 #include "parse.h"
@@ -113,6 +115,80 @@ TEST(names)
 	EXPECT_TRUE(parse_name("123456789012345", 16));
 	EXPECT_FALSE(parse_name("1234567890123456", 16));
 	EXPECT_FALSE(parse_name("", 16));
+}
+
+TEST(ports_and_bytes)
+{
+	uint16_t lo, hi;
+	uint8_t b;
+
+	ASSERT_TRUE(parse_port_range("22", &lo, &hi));
+	EXPECT_EQ(22, lo);
+	EXPECT_EQ(22, hi);
+	ASSERT_TRUE(parse_port_range("1000-2000", &lo, &hi));
+	EXPECT_EQ(1000, lo);
+	EXPECT_EQ(2000, hi);
+	ASSERT_TRUE(parse_port_range("0-65535", &lo, &hi));
+	EXPECT_EQ(0, lo);
+	EXPECT_EQ(65535, hi);
+	EXPECT_FALSE(parse_port_range("65536", &lo, &hi));
+	EXPECT_FALSE(parse_port_range("2000-1000", &lo, &hi));
+	EXPECT_FALSE(parse_port_range("1-", &lo, &hi));
+	EXPECT_FALSE(parse_port_range("-1", &lo, &hi));
+	EXPECT_FALSE(parse_port_range("1-2-3", &lo, &hi));
+	EXPECT_FALSE(parse_port_range("123456789012345", &lo, &hi));
+	EXPECT_FALSE(parse_port_range("", &lo, &hi));
+	ASSERT_TRUE(parse_u8("255", &b));
+	EXPECT_EQ(255, b);
+	EXPECT_FALSE(parse_u8("256", &b));
+	EXPECT_FALSE(parse_u8("-1", &b));
+}
+
+TEST(sg_keywords)
+{
+	uint8_t v;
+
+	ASSERT_TRUE(parse_proto("tcp", &v));
+	EXPECT_EQ(6, v);
+	ASSERT_TRUE(parse_proto("icmpv6", &v));
+	EXPECT_EQ(58, v);
+	ASSERT_TRUE(parse_proto("any", &v));
+	EXPECT_EQ(0, v);
+	ASSERT_TRUE(parse_proto("47", &v));
+	EXPECT_EQ(47, v);
+	EXPECT_FALSE(parse_proto("gre", &v));
+	EXPECT_FALSE(parse_proto("300", &v));
+	EXPECT_STREQ("udp", proto_name(17));
+	EXPECT_STREQ("any", proto_name(0));
+	EXPECT_EQ(NULL, proto_name(47));
+	ASSERT_TRUE(parse_set_type("hash:net", &v));
+	EXPECT_EQ(CSVX_SET_HASH_NET, v);
+	EXPECT_FALSE(parse_set_type("hash:ip,port", &v));
+	EXPECT_STREQ("hash:ip", set_type_name(CSVX_SET_HASH_IP));
+	EXPECT_EQ(NULL, set_type_name(0));
+	ASSERT_TRUE(parse_family("inet6", &v));
+	EXPECT_EQ(AF_INET6, v);
+	EXPECT_FALSE(parse_family("ipv4", &v));
+	EXPECT_STREQ("inet", family_name(AF_INET));
+}
+
+TEST(name_lists)
+{
+	char one[] = "web", many[] = "web,db,a-b", empty[] = "web,,db", trail[] = "web,";
+	char nothing[] = "", toolong[] = "abcdefghijklmnopqrstuvwxyz0123456", four[] = "a,b,c,d";
+	const char *out[3];
+
+	ASSERT_EQ(1, split_names(one, out, 3, 32));
+	EXPECT_STREQ("web", out[0]);
+	ASSERT_EQ(3, split_names(many, out, 3, 32));
+	EXPECT_STREQ("web", out[0]);
+	EXPECT_STREQ("db", out[1]);
+	EXPECT_STREQ("a-b", out[2]);
+	EXPECT_EQ(-1, split_names(empty, out, 3, 32));
+	EXPECT_EQ(-1, split_names(trail, out, 3, 32));
+	EXPECT_EQ(-1, split_names(nothing, out, 3, 32));
+	EXPECT_EQ(-1, split_names(toolong, out, 3, 32));
+	EXPECT_EQ(-1, split_names(four, out, 3, 32));
 }
 
 TEST(tokenize_words)
@@ -283,6 +359,37 @@ TEST(json_output)
 	EXPECT_STREQ("{\"name\":\"red\",\"id\":10,\"ip\":[\"10.0.0.1\",\"10.0.0.2\"],"
 		     "\"rmac\":\"00:11:22:33:44:55\",\"sticky\":true}\n"
 		     "{\"name\":\"a-longer-name\",\"ip\":[],\"sticky\":false}\n", capture(lines));
+}
+
+/* A list of objects (a group's rules): nested in JSON, absent from a table. */
+static void nested(enum out_mode mode)
+{
+	static const struct col gcols[] = { { "name", "SG" }, { "dir", "DIR" }, { NULL, NULL } };
+
+	out_start(mode, false, gcols);
+	out_row_start();
+	out_str("name", "web");
+	out_list_start("rules");
+	out_obj_start();
+	out_str("dir", "ingress");
+	out_u64("conns", 3);
+	out_obj_end();
+	out_obj_start();
+	out_str("dir", "egress");
+	out_obj_end();
+	out_list_end();
+	out_row_end();
+	out_finish();
+}
+
+static void nested_json(void) { nested(OUT_JSON); }
+static void nested_table(void) { nested(OUT_TABLE); }
+
+TEST(nested_objects)
+{
+	EXPECT_STREQ("[{\"name\":\"web\",\"rules\":[{\"dir\":\"ingress\",\"conns\":3},"
+		     "{\"dir\":\"egress\"}]}]\n", capture(nested_json));
+	EXPECT_STREQ("SG   DIR\nweb  egress\n", capture(nested_table));
 }
 
 /* More rows than the table holds back: the first ones size the columns. */
