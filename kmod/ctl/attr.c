@@ -258,17 +258,6 @@ int csvx_dump_one(struct csvx_dump *d, const void *obj)
  * cb->args[0] marks the end, cb->args[1..] hold the walk's cursor, and the
  * table generation in cb->seq flags a dump that raced with a change.
  */
-/* A dump filter naming an object: the name, when given, is not empty. */
-int csvx_dump_check_name(struct netlink_callback *cb,
-			 const struct nlattr *attr)
-{
-	if (attr && !*(const char *)nla_data(attr)) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "name must not be empty");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int csvx_dump_run(struct csvx_dump *d, csvx_walk_t walk)
 {
 	struct netlink_callback *cb = d->cb;

@@ -204,22 +204,6 @@ static int csvx_fdb_dump_walk(struct csvx_tables *t, struct csvx_cursor *c,
 	return csvx_fdb_walk(t, d->vni, c, csvx_fdb_dump_fn, d);
 }
 
-/*
- * A dump's filter is checked when the dump starts: only then does the
- * error ack carry the offset of the faulty attribute on every kernel.
- */
-int csvx_fdb_dump_start(struct netlink_callback *cb)
-{
-	struct nlattr **attrs = csvx_dump_attrs(cb);
-
-	if (attrs && attrs[CSVX_A_MAC]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_MAC],
-				    "an FDB dump filters by VNI only");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int csvx_fdb_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = csvx_dump_attrs(cb);
@@ -228,6 +212,11 @@ int csvx_fdb_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.fill = csvx_fdb_fill,
 	};
 
+	if (attrs && attrs[CSVX_A_MAC]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_MAC],
+				    "an FDB dump filters by VNI only");
+		return -EINVAL;
+	}
 	if (attrs && attrs[CSVX_A_VNI])
 		d.vni = nla_get_u32(attrs[CSVX_A_VNI]);
 	return csvx_dump_run(&d, csvx_fdb_dump_walk);

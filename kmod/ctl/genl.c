@@ -246,16 +246,6 @@ static const struct nla_policy csvx_port_key_policy[CSVX_A_MAX + 1] = {
 	.flags = _flags,				\
 }
 
-/* A dump whose filter is checked before the first message. */
-#define CSVX_DUMP_OP(_cmd, _pol, _doit, _start, _dumpit) {	\
-	.cmd = _cmd,						\
-	.policy = _pol,						\
-	.maxattr = CSVX_A_MAX,					\
-	.doit = _doit,						\
-	.start = _start,					\
-	.dumpit = _dumpit,					\
-}
-
 #define ADMIN GENL_UNS_ADMIN_PERM
 
 static const struct genl_ops csvx_genl_ops[] = {
@@ -289,9 +279,8 @@ static const struct genl_ops csvx_genl_ops[] = {
 		csvx_fdb_new_doit, NULL, ADMIN),
 	CSVX_OP(CSVX_CMD_DEL_FDB, csvx_fdb_key_policy,
 		csvx_fdb_del_doit, NULL, ADMIN),
-	CSVX_DUMP_OP(CSVX_CMD_GET_FDB, csvx_fdb_key_policy,
-		     csvx_fdb_get_doit, csvx_fdb_dump_start,
-		     csvx_fdb_get_dumpit),
+	CSVX_OP(CSVX_CMD_GET_FDB, csvx_fdb_key_policy,
+		csvx_fdb_get_doit, csvx_fdb_get_dumpit, 0),
 	CSVX_OP(CSVX_CMD_FLUSH_FDB, csvx_vni_key_policy,
 		csvx_fdb_flush_doit, NULL, ADMIN),
 
@@ -299,9 +288,8 @@ static const struct genl_ops csvx_genl_ops[] = {
 		csvx_route_new_doit, NULL, ADMIN),
 	CSVX_OP(CSVX_CMD_DEL_ROUTE, csvx_route_key_policy,
 		csvx_route_del_doit, NULL, ADMIN),
-	CSVX_DUMP_OP(CSVX_CMD_GET_ROUTE, csvx_route_key_policy,
-		     csvx_route_get_doit, csvx_route_dump_start,
-		     csvx_route_get_dumpit),
+	CSVX_OP(CSVX_CMD_GET_ROUTE, csvx_route_key_policy,
+		csvx_route_get_doit, csvx_route_get_dumpit, 0),
 	CSVX_OP(CSVX_CMD_FLUSH_ROUTE, csvx_vrf_key_policy,
 		csvx_route_flush_doit, NULL, ADMIN),
 
@@ -322,9 +310,8 @@ static const struct genl_ops csvx_genl_ops[] = {
 		csvx_set_member_new_doit, NULL, ADMIN),
 	CSVX_OP(CSVX_CMD_DEL_SET_MEMBER, csvx_set_member_policy,
 		csvx_set_member_del_doit, NULL, ADMIN),
-	CSVX_DUMP_OP(CSVX_CMD_GET_SET_MEMBER, csvx_set_member_policy,
-		     csvx_set_member_get_doit, csvx_set_member_dump_start,
-		     csvx_set_member_get_dumpit),
+	CSVX_OP(CSVX_CMD_GET_SET_MEMBER, csvx_set_member_policy,
+		csvx_set_member_get_doit, csvx_set_member_get_dumpit, 0),
 
 	CSVX_OP(CSVX_CMD_NEW_SG, csvx_sg_new_policy,
 		csvx_sg_new_doit, NULL, ADMIN),
@@ -336,9 +323,8 @@ static const struct genl_ops csvx_genl_ops[] = {
 		csvx_sg_rule_new_doit, NULL, ADMIN),
 	CSVX_OP(CSVX_CMD_DEL_SG_RULE, csvx_sg_rule_policy,
 		csvx_sg_rule_del_doit, NULL, ADMIN),
-	CSVX_DUMP_OP(CSVX_CMD_GET_SG_RULE, csvx_sg_key_policy,
-		     NULL, csvx_sg_rule_dump_start,
-		     csvx_sg_rule_get_dumpit),
+	CSVX_OP(CSVX_CMD_GET_SG_RULE, csvx_sg_key_policy,
+		NULL, csvx_sg_rule_get_dumpit, 0),
 
 	CSVX_OP(CSVX_CMD_NEW_PORT, csvx_port_policy,
 		csvx_port_new_doit, NULL, ADMIN),

@@ -83,12 +83,6 @@ typedef int (*csvx_walk_t)(struct csvx_tables *t, struct csvx_cursor *c,
 			   struct csvx_dump *d);
 
 int csvx_dump_one(struct csvx_dump *d, const void *obj);
-int csvx_dump_check_name(struct netlink_callback *cb,
-			 const struct nlattr *attr);
-int csvx_fdb_dump_start(struct netlink_callback *cb);
-int csvx_route_dump_start(struct netlink_callback *cb);
-int csvx_set_member_dump_start(struct netlink_callback *cb);
-int csvx_sg_rule_dump_start(struct netlink_callback *cb);
 int csvx_dump_run(struct csvx_dump *d, csvx_walk_t walk);
 
 /* Handlers, one file per object. */

@@ -224,21 +224,6 @@ static int csvx_route_dump_walk(struct csvx_tables *t, struct csvx_cursor *c,
 	return csvx_route_walk(t, vrf, c, csvx_route_dump_fn, d);
 }
 
-int csvx_route_dump_start(struct netlink_callback *cb)
-{
-	struct nlattr **attrs = csvx_dump_attrs(cb);
-
-	if (!attrs)
-		return 0;
-	if (attrs[CSVX_A_PREFIX] || attrs[CSVX_A_PLEN]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack,
-				    attrs[CSVX_A_PREFIX] ?: attrs[CSVX_A_PLEN],
-				    "a route dump filters by VRF only");
-		return -EINVAL;
-	}
-	return csvx_dump_check_name(cb, attrs[CSVX_A_VRF]);
-}
-
 int csvx_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = csvx_dump_attrs(cb);
@@ -247,7 +232,17 @@ int csvx_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.fill = csvx_route_fill,
 	};
 
-	if (attrs && attrs[CSVX_A_VRF])
+	if (attrs && (attrs[CSVX_A_PREFIX] || attrs[CSVX_A_PLEN])) {
+		NL_SET_ERR_MSG(cb->extack, "a route dump filters by VRF only");
+		return -EINVAL;
+	}
+	if (attrs && attrs[CSVX_A_VRF]) {
 		d.vrf = nla_data(attrs[CSVX_A_VRF]);
+		if (!*d.vrf) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_VRF],
+					    "name must not be empty");
+			return -EINVAL;
+		}
+	}
 	return csvx_dump_run(&d, csvx_route_dump_walk);
 }

@@ -436,49 +436,44 @@ static int csvx_member_dump_walk(struct csvx_tables *t, struct csvx_cursor *c,
 	return csvx_sgset_member_walk(sgs, set, c, csvx_member_dump_fn, d);
 }
 
-int csvx_set_member_dump_start(struct netlink_callback *cb)
-{
-	struct nlattr **attrs = csvx_dump_attrs(cb);
-	struct csvx_net *cn = csvx_cb_net(cb);
-	bool found;
-	int err;
-
-	if (!attrs)
-		return 0;
-	if (attrs[CSVX_A_PREFIX] || attrs[CSVX_A_PLEN]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack,
-				    attrs[CSVX_A_PREFIX] ?: attrs[CSVX_A_PLEN],
-				    "a member dump filters by set only");
-		return -EINVAL;
-	}
-	if (!attrs[CSVX_A_SET])
-		return 0;
-	err = csvx_dump_check_name(cb, attrs[CSVX_A_SET]);
-	if (err)
-		return err;
-	mutex_lock(&cn->lock);
-	found = csvx_sgset_lookup(&cn->sg, nla_data(attrs[CSVX_A_SET]));
-	mutex_unlock(&cn->lock);
-	if (!found) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_SET],
-				    "no such set");
-		return -ENOENT;
-	}
-	return 0;
-}
-
 int csvx_set_member_get_dumpit(struct sk_buff *skb,
 			       struct netlink_callback *cb)
 {
 	struct nlattr **attrs = csvx_dump_attrs(cb);
+	struct csvx_net *cn = csvx_cb_net(cb);
 	struct csvx_member_dump md = {
 		.d = {
 			.skb = skb, .cb = cb, .cmd = CSVX_CMD_GET_SET_MEMBER,
 			.fill = csvx_member_fill,
 		},
 	};
+	bool found;
 
-	if (attrs && attrs[CSVX_A_SET])
+	if (attrs && (attrs[CSVX_A_PREFIX] || attrs[CSVX_A_PLEN])) {
+		NL_SET_ERR_MSG_ATTR(cb->extack,
+				    attrs[CSVX_A_PREFIX] ?: attrs[CSVX_A_PLEN],
+				    "a member dump filters by set only");
+		return -EINVAL;
+	}
+	if (attrs && attrs[CSVX_A_SET]) {
 		md.set = nla_data(attrs[CSVX_A_SET]);
+		if (!*md.set) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_SET],
+					    "name must not be empty");
+			return -EINVAL;
+		}
+		if (!cb->args[0] && !cb->args[1] && !cb->args[2] &&
+		    !cb->args[3] && !cb->args[4]) {
+			mutex_lock(&cn->lock);
+			found = csvx_sgset_lookup(&cn->sg, md.set);
+			mutex_unlock(&cn->lock);
+			if (!found) {
+				NL_SET_ERR_MSG_ATTR(cb->extack,
+						    attrs[CSVX_A_SET],
+						    "no such set");
+				return -ENOENT;
+			}
+		}
+	}
 	return csvx_dump_run(&md.d, csvx_member_dump_walk);
 }

@@ -450,40 +450,36 @@ static int csvx_rule_dump_walk(struct csvx_tables *t, struct csvx_cursor *c,
 	return csvx_sg_rule_walk(sgs, g, c, csvx_rule_dump_fn, d);
 }
 
-int csvx_sg_rule_dump_start(struct netlink_callback *cb)
-{
-	struct nlattr **attrs = csvx_dump_attrs(cb);
-	struct csvx_net *cn = csvx_cb_net(cb);
-	bool found;
-	int err;
-
-	if (!attrs || !attrs[CSVX_A_SG])
-		return 0;
-	err = csvx_dump_check_name(cb, attrs[CSVX_A_SG]);
-	if (err)
-		return err;
-	mutex_lock(&cn->lock);
-	found = csvx_sg_lookup(&cn->sg, nla_data(attrs[CSVX_A_SG]));
-	mutex_unlock(&cn->lock);
-	if (!found) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_SG],
-				    "no such group");
-		return -ENOENT;
-	}
-	return 0;
-}
-
 int csvx_sg_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = csvx_dump_attrs(cb);
+	struct csvx_net *cn = csvx_cb_net(cb);
 	struct csvx_rule_dump rd = {
 		.d = {
 			.skb = skb, .cb = cb, .cmd = CSVX_CMD_GET_SG_RULE,
 			.fill = csvx_rule_fill,
 		},
 	};
+	bool found;
 
-	if (attrs && attrs[CSVX_A_SG])
+	if (attrs && attrs[CSVX_A_SG]) {
 		rd.sg = nla_data(attrs[CSVX_A_SG]);
+		if (!*rd.sg) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_SG],
+					    "name must not be empty");
+			return -EINVAL;
+		}
+		if (!cb->args[0] && !cb->args[1] && !cb->args[2] &&
+		    !cb->args[3]) {
+			mutex_lock(&cn->lock);
+			found = csvx_sg_lookup(&cn->sg, rd.sg);
+			mutex_unlock(&cn->lock);
+			if (!found) {
+				NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CSVX_A_SG],
+						    "no such group");
+				return -ENOENT;
+			}
+		}
+	}
 	return csvx_dump_run(&rd.d, csvx_rule_dump_walk);
 }
