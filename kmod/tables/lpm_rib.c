@@ -102,7 +102,7 @@ static int ent_cmp(const struct lpm_rib *rib, const struct lpm_rib_page *pg,
 
 /* First entry of @pg that is >= @k/@plen (pg->n if none). */
 static u32 rpg_bound(const struct lpm_rib *rib, const struct lpm_rib_page *pg,
-		      const struct lpm_key *k, u8 plen)
+		     const struct lpm_key *k, u8 plen)
 {
 	u32 lo = 0, hi = READ_ONCE(pg->n);
 
@@ -119,7 +119,7 @@ static u32 rpg_bound(const struct lpm_rib *rib, const struct lpm_rib_page *pg,
 
 /* The page whose key range holds @k/@plen. */
 static u32 ridx_find(const struct lpm_rib_index *idx, const struct lpm_key *k,
-		      u8 plen)
+		     u8 plen)
 {
 	u32 lo = 1, hi = idx->n;
 
@@ -138,7 +138,7 @@ static u32 ridx_find(const struct lpm_rib_index *idx, const struct lpm_key *k,
 }
 
 static void ridx_sep(const struct lpm_rib *rib, struct lpm_rib_sep *s,
-		    const struct lpm_rib_page *pg)
+		     const struct lpm_rib_page *pg)
 {
 	struct lpm_ent e;
 
@@ -236,8 +236,8 @@ void csvx_lpm_rib_free(struct lpm_rib *rib)
  * separators and pages the caller fills) inserted there.
  */
 static struct lpm_rib_index *ridx_splice(struct lpm_rib *rib,
-					  const struct lpm_rib_index *idx,
-					  u32 at, u32 del, u32 add)
+					 const struct lpm_rib_index *idx,
+					 u32 at, u32 del, u32 add)
 {
 	u32 n = idx ? idx->n : 0;
 	struct lpm_rib_index *ni;
@@ -260,8 +260,8 @@ static void ridx_set(struct lpm_rib_index *ni, u32 i, struct lpm_rib_page *pg)
 
 /* ---------------------------------------------------------- changes */
 
-static void rib_account(struct lpm_rib *rib, struct lpm_rib_undo *u, long dcount,
-		    long dwide)
+static void rib_account(struct lpm_rib *rib, struct lpm_rib_undo *u,
+			long dcount, long dwide)
 {
 	u->dcount = dcount;
 	u->dwide = dwide;
@@ -281,7 +281,7 @@ static void rpg_publish(struct lpm_rib_index *idx, u32 i,
 }
 
 static void ridx_publish(struct lpm_rib *rib, struct lpm_rib_index *old,
-			  struct lpm_rib_index *ni, struct lpm_rib_undo *u)
+			 struct lpm_rib_index *ni, struct lpm_rib_undo *u)
 {
 	u->old_idx = old;
 	u->new_idx = ni;

@@ -481,18 +481,26 @@ static int top_fill(struct lpm_build *b, u32 *tv, u32 t0, u32 cnt,
 /* ----------------------------------------------------------- relayout */
 
 static void node_count(const struct lpm_fib *f, const struct lpm_node *n,
-		       u32 *nodes, u32 *leaves)
+		       bool wide, u32 *nodes, u32 *leaves)
 {
 	u32 nc = node_nchild(n), i;
 
 	*nodes += nc;
-	if (!leaves_inline(f->wide, node_nleaves(n)))
+	if (!leaves_inline(wide, node_nleaves(n)))
 		*leaves += node_nleaves(n);
 	for (i = 0; i < nc; i++)
-		node_count(f, &f->nodes[n->base1 + i], nodes, leaves);
+		node_count(f, &f->nodes[n->base1 + i], wide, nodes, leaves);
 }
 
-void csvx_lpm_fib_count(const struct lpm_fib *f, u32 *nodes, u32 *leaves)
+/*
+ * The live nodes of @f, and the leaves they need outside the nodes once
+ * they are @wide.  Whether a node's leaves are inline depends on the
+ * width: 4 to 6 of them fit a node at 16 bits but not at 32, so arrays
+ * about to hold the trie at another width are sized by this count, not
+ * by what @f holds now.
+ */
+static void fib_count(const struct lpm_fib *f, bool wide, u32 *nodes,
+		      u32 *leaves)
 {
 	u32 t;
 
@@ -501,10 +509,15 @@ void csvx_lpm_fib_count(const struct lpm_fib *f, u32 *nodes, u32 *leaves)
 	for (t = 0; t < (1U << f->s); t++) {
 		if (f->top[t] & LPM_NODE) {
 			(*nodes)++;
-			node_count(f, &f->nodes[f->top[t] & ~LPM_NODE], nodes,
-				   leaves);
+			node_count(f, &f->nodes[f->top[t] & ~LPM_NODE], wide,
+				   nodes, leaves);
 		}
 	}
+}
+
+void csvx_lpm_fib_count(const struct lpm_fib *f, u32 *nodes, u32 *leaves)
+{
+	fib_count(f, f->wide, nodes, leaves);
 }
 
 /*
@@ -579,7 +592,7 @@ static int fib_relayout(struct csvx_lpm *lpm, u32 xn, u32 xl, bool wide)
 	u32 nodes, leaves, t, e;
 	u64 ncap, lcap;
 
-	csvx_lpm_fib_count(of, &nodes, &leaves);
+	fib_count(of, wide, &nodes, &leaves);
 	ncap = fib_cap(nodes, xn, sizeof(struct lpm_node));
 	lcap = fib_cap(leaves, xl, wide ? sizeof(u32) : sizeof(u16));
 	if (ncap >= LPM_NODE || lcap >= LPM_NODE)
@@ -639,7 +652,7 @@ static int fib_rebuild(struct csvx_lpm *lpm, u32 s)
 	if (lpm->rib.count) {
 		u32 n, l;
 
-		csvx_lpm_fib_count(of, &n, &l);
+		fib_count(of, wide, &n, &l);
 		ncap = fib_cap(n, 0, sizeof(struct lpm_node));
 		lcap = fib_cap(l, 0, wide ? sizeof(u32) : sizeof(u16));
 	}
@@ -791,9 +804,10 @@ static int fib_update_once(struct lpm_build *b, const struct lpm_key *k,
 		err = top_fill(b, tv, t, cnt, k, plen);
 		if (!err && b->dry)
 			err = -ENOSPC;
-		if (!err)
-			for (i = 0; i < cnt; i++)
-				smp_store_release(&f->top[t + i], tv[i]);
+		for (i = 0; !err && i < cnt; i++) {
+			/* Release: a reader that sees an entry sees its nodes. */
+			smp_store_release(&f->top[t + i], tv[i]);
+		}
 		kfree(tv);
 		return err;
 	}
@@ -810,6 +824,7 @@ static int fib_update_once(struct lpm_build *b, const struct lpm_key *k,
 	top_entry(b, &res, &e);
 	if (b->dry)
 		return -ENOSPC;
+	/* Release: the new nodes are written before the entry naming them. */
 	smp_store_release(&f->top[t], e);
 	return 0;
 }
@@ -855,7 +870,6 @@ int csvx_lpm_fib_update(struct csvx_lpm *lpm, const struct lpm_key *k,
 	WARN_ON_ONCE(1);
 	return -ENOMEM;
 }
-
 
 struct lpm_fib *csvx_lpm_fib_empty(bool v6)
 {
