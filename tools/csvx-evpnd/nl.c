@@ -342,18 +342,28 @@ int nls_sync(struct nlsock *s, struct nlmsghdr *nlh, nl_msg_fn msg, void *arg,
 	     char *extack)
 {
 	struct sync_state st = { .extack = extack };
+	uint32_t seq;
 	int rc;
 
 	if (extack)
 		extack[0] = '\0';
-	nls_submit2(s, nlh, msg, arg, sync_done, &st);
+	seq = nls_submit2(s, nlh, msg, arg, sync_done, &st);
 	rc = nls_flush(s);
-	if (rc)
-		return st.done ? st.err : rc;
-	while (!st.done) {
+	while (!rc && !st.done) {
 		rc = nls_recv(s, true);
-		if (rc < 0 && rc != -EAGAIN && rc != -EINTR && !st.done)
-			return rc;
+		if (rc == -EAGAIN || rc == -EINTR || rc > 0)
+			rc = 0;
+	}
+	if (!st.done) {
+		/* Giving up: the request must not call back into this frame
+		 * (st is on the stack) when its answer comes after all. */
+		struct nl_req *r = &s->reqs[seq & (RING - 1)];
+
+		if (r->used && r->seq == seq) {
+			r->used = false;
+			s->inflight--;
+		}
+		return rc;
 	}
 	return st.err;
 }

@@ -61,10 +61,14 @@ struct fdbk {
 	uint16_t ports;			/* csvx ports with this MAC */
 	bool assert_local;		/* became local by a csvx change */
 	/* kernel */
-	struct addr k_remote;		/* zebra's remote MAC on vxsN */
-	bool k_adv;			/* our static entry on advN */
+	struct addr k_vxdst;		/* the vxlan driver's entry on vxsN: its VTEP */
+	uint8_t k_port;			/* KP_*: the port of brcN's entry for the MAC */
+	struct addr k_remote;		/* zebra's remote MAC: see fdb_k_update() */
+	bool k_adv;			/* our static entry on advN (k_port == KP_ADV) */
 	struct list rips;		/* ipk: remote neighbours naming this MAC */
 };
+
+enum { KP_NONE, KP_VX, KP_ADV };
 
 struct ip_key {
 	uint32_t vni;
@@ -308,8 +312,8 @@ static bool obj_empty(struct obj *o)
 	case O_FDB: {
 		struct fdbk *f = container_of(o, struct fdbk, o);
 
-		return !f->c_present && !f->ports && !addr_is_set(&f->k_remote) && !f->k_adv &&
-		       list_empty(&f->rips);
+		return !f->c_present && !f->ports && !addr_is_set(&f->k_vxdst) &&
+		       f->k_port == KP_NONE && list_empty(&f->rips);
 	}
 	case O_IP: {
 		struct ipk *i = container_of(o, struct ipk, o);
@@ -417,15 +421,34 @@ static void k_remote_count(bool was, bool is)
 	}
 }
 
-static void fdb_set_kremote(struct fdbk *f, const struct addr *vtep)
+/*
+ * zebra installs a remote MAC as two entries: brcN's own (on port vxsN,
+ * extern_learn) and the vxlan driver's (NTF_SELF, with the VTEP).  It does
+ * not always remove the second: when a remote MAC turns local, brcN's entry
+ * moves to advN and the vxlan driver keeps the old VTEP, which zebra has
+ * forgotten.  So a MAC is remote only while both say so.  Recompute after a
+ * change of either and mark the key dirty if anything changed.
+ */
+static void fdb_k_update(struct fdbk *f)
 {
-	bool was = addr_is_set(&f->k_remote);
+	struct addr remote = { 0 };
+	bool was = addr_is_set(&f->k_remote), adv = f->k_port == KP_ADV;
 
-	if (vtep)
-		f->k_remote = *vtep;
-	else
-		memset(&f->k_remote, 0, sizeof(f->k_remote));
-	k_remote_count(was, vtep != NULL);
+	if (f->k_port == KP_VX && addr_is_set(&f->k_vxdst))
+		remote = f->k_vxdst;
+	if (addr_eq(&remote, &f->k_remote) && adv == f->k_adv)
+		return;
+	f->k_remote = remote;
+	f->k_adv = adv;
+	k_remote_count(was, addr_is_set(&remote));
+	dirty(&f->o, D_IN | D_OUT, true);
+}
+
+static void fdb_k_clear(struct fdbk *f)
+{
+	memset(&f->k_vxdst, 0, sizeof(f->k_vxdst));
+	f->k_port = KP_NONE;
+	fdb_k_update(f);
 }
 
 static void flood_set_k(struct floodk *fl, bool present)
@@ -801,11 +824,8 @@ static void vni_clear_kernel(uint32_t id)
 	htab_for_each(n, &it, &st.obj[O_FDB]) {
 		struct fdbk *f = container_of(n, struct fdbk, o.node);
 
-		if (f->k.vni == id && (addr_is_set(&f->k_remote) || f->k_adv)) {
-			fdb_set_kremote(f, NULL);
-			f->k_adv = false;
-			dirty(&f->o, D_IN | D_OUT, true);
-		}
+		if (f->k.vni == id)
+			fdb_k_clear(f);
 	}
 	htab_for_each(n, &it, &st.obj[O_FLOOD]) {
 		struct floodk *fl = container_of(n, struct floodk, o.node);
@@ -847,9 +867,15 @@ void st_k_fdb(int ifindex, const uint8_t *mac, const struct addr *dst_in, uint8_
 	struct vni *v = shadow_find(ifindex, &role);
 	struct addr dst = *dst_in;
 	struct fdbk *f;
+	uint8_t port;
 
-	if (role == SH_L2_VX && addr_is_set(&dst)) {
-		/* the vxlan driver's own entry: what zebra installed, with its VTEP */
+	if (role != SH_L2_VX && role != SH_L2_ADV)
+		return;
+	if (flags & NTF_SELF) {
+		/* A device's own entry: the vxlan driver's, with a VTEP (what
+		 * zebra installed), or a port's address list. */
+		if (role != SH_L2_VX || !addr_is_set(&dst))
+			return;
 		addr_unmap(&dst);
 		if (mac_is_zero(mac)) {
 			struct floodk *fl = floodk_get(v->id, &dst, !del);
@@ -863,34 +889,32 @@ void st_k_fdb(int ifindex, const uint8_t *mac, const struct addr *dst_in, uint8_
 		f = fdbk_get(v->id, mac, !del);
 		if (!f)
 			return;
-		if (del && !addr_eq(&f->k_remote, &dst))
-			return;		/* an older VTEP of a MAC that moved */
-		if (!del && addr_eq(&f->k_remote, &dst))
-			return;
-		fdb_set_kremote(f, del ? NULL : &dst);
-		dirty(&f->o, D_IN | D_OUT, true);
-		return;
-	}
-	if (role == SH_L2_VX && !del && !(flags & NTF_SELF)) {
-		/* The bridge's entry moved to vxsN: zebra made a local MAC remote
-		 * (a higher sequence number elsewhere). */
-		f = fdbk_get(v->id, mac, false);
-		if (f && f->k_adv) {
-			f->k_adv = false;
-			dirty(&f->o, D_OUT, true);
+		if (del) {
+			if (!addr_eq(&f->k_vxdst, &dst))
+				return;		/* an older VTEP of a MAC that moved */
+			memset(&f->k_vxdst, 0, sizeof(f->k_vxdst));
+		} else {
+			f->k_vxdst = dst;
 		}
+		fdb_k_update(f);
 		return;
 	}
-	if (role == SH_L2_ADV) {
-		/* the dummy's own address list, and its permanent MAC */
-		if ((flags & NTF_SELF) || (state & NUD_PERMANENT))
-			return;
-		f = fdbk_get(v->id, mac, !del);
-		if (!f || f->k_adv == !del)
-			return;
-		f->k_adv = !del;
-		dirty(&f->o, D_OUT, true);
+	/* brcN's entry for the MAC: on vxsN zebra's remote MAC, on advN ours.
+	 * A port's own address is permanent. */
+	if (state & NUD_PERMANENT)
+		return;
+	port = role == SH_L2_VX ? KP_VX : KP_ADV;
+	f = fdbk_get(v->id, mac, !del);
+	if (!f)
+		return;
+	if (del) {
+		if (f->k_port != port)
+			return;		/* it moved to the other port meanwhile */
+		f->k_port = KP_NONE;
+	} else {
+		f->k_port = port;
 	}
+	fdb_k_update(f);
 }
 
 void st_k_neigh(int ifindex, const struct addr *ip_in, const uint8_t *mac, uint8_t flags,
@@ -1024,6 +1048,13 @@ void st_k_link_del(int ifindex)
 		if (v->present)
 			log_warn("VNI %u: a shadow device (ifindex %d) was deleted; recreating",
 				 v->id, ifindex);
+		/* the ifindex is dead: never act on it again */
+		if (v->sh.br == ifindex)
+			v->sh.br = 0;
+		if (v->sh.vx == ifindex)
+			v->sh.vx = 0;
+		if (v->sh.adv == ifindex)
+			v->sh.adv = 0;
 		v->sh.ok = false;
 		vni_clear_kernel(v->id);
 		schedule_vni(v);
@@ -1038,6 +1069,12 @@ void st_k_link_del(int ifindex)
 		if (r->present)
 			log_warn("VRF %s: a shadow device (ifindex %d) was deleted; recreating",
 				 r->name, ifindex);
+		if (r->sh.dev == ifindex)
+			r->sh.dev = 0;
+		if (r->sh.br == ifindex)
+			r->sh.br = 0;
+		if (r->sh.vx == ifindex)
+			r->sh.vx = 0;
 		r->sh.ok = false;
 		vrf_clear_kernel(r->name);
 		schedule_vrf(r);
@@ -1145,9 +1182,14 @@ static void k_done(int err, const char *ext, void *arg)
 	if (err == -ENOBUFS) {
 		rt.cmd.overrun = true;
 	} else if (err == -ENOENT && o->k_op == OP_DEL) {
-		if (o->type == O_FDB)
-			container_of(o, struct fdbk, o)->k_adv = false;
-		else if (o->type == O_IP && container_of(o, struct ipk, o)->k_kind == K_LOCAL)
+		if (o->type == O_FDB) {
+			struct fdbk *f = container_of(o, struct fdbk, o);
+
+			if (f->k_port == KP_ADV) {
+				f->k_port = KP_NONE;
+				fdb_k_update(f);
+			}
+		} else if (o->type == O_IP && container_of(o, struct ipk, o)->k_kind == K_LOCAL)
 			ip_set_kernel(container_of(o, struct ipk, o), K_NONE, NULL);
 	} else if (err) {
 		st.k_errors++;
@@ -1391,7 +1433,10 @@ static void ip_out(struct ipk *i)
 			  mac_str(i->want_mac, b2), i->k.vni);
 		i->assert_local = false;
 		k_write_start(&i->o, OP_NEW);
-		rt_neigh_write(false, v->sh.br, &i->k.ip, i->want_mac, NUD_NOARP, k_done, &i->o);
+		/* permanent: the neighbour GC never takes it (a NOARP entry goes
+		 * after gc_stale_time once the table holds gc_thresh1 entries) */
+		rt_neigh_write(false, v->sh.br, &i->k.ip, i->want_mac, NUD_PERMANENT, k_done,
+			       &i->o);
 		return;
 	}
 	if (i->k_kind != K_LOCAL)
@@ -1612,11 +1657,14 @@ void st_wipe_remote(void)
 		struct fdbk *f = container_of(n, struct fdbk, o.node);
 		struct vni *v = vni_find(f->k.vni);
 
-		if (!addr_is_set(&f->k_remote) || !v || !v->sh.ok)
+		if (!v || !v->sh.ok || (f->k_port != KP_VX && !addr_is_set(&f->k_vxdst)))
 			continue;
 		/* two requests: a failing master delete skips the self one */
-		rt_fdb_write(true, v->sh.vx, f->k.mac, NTF_MASTER, 0, NULL, nop_done, NULL);
-		rt_fdb_write(true, v->sh.vx, f->k.mac, NTF_SELF, 0, &f->k_remote, nop_done, NULL);
+		if (f->k_port == KP_VX)
+			rt_fdb_write(true, v->sh.vx, f->k.mac, NTF_MASTER, 0, NULL, nop_done, NULL);
+		if (addr_is_set(&f->k_vxdst))
+			rt_fdb_write(true, v->sh.vx, f->k.mac, NTF_SELF, 0, &f->k_vxdst, nop_done,
+				     NULL);
 		count++;
 	}
 	htab_for_each(n, &it, &st.obj[O_FLOOD]) {
@@ -1818,7 +1866,9 @@ void st_work(void)
 		list_del(l);
 		if (!work_vrf(r, &tried, &cache)) {
 			r->retry_at = now + SHADOW_RETRY_MS;
-			list_add_tail(&st.work_vrf, l);
+			/* events read meanwhile may have scheduled it again */
+			if (!list_linked(l))
+				list_add_tail(&st.work_vrf, l);
 		}
 	}
 	list_for_each_safe(l, t, &st.work_vni) {
@@ -1829,7 +1879,8 @@ void st_work(void)
 		list_del(l);
 		if (!work_vni(v, &tried, &cache)) {
 			v->retry_at = now + SHADOW_RETRY_MS;
-			list_add_tail(&st.work_vni, l);
+			if (!list_linked(l))
+				list_add_tail(&st.work_vni, l);
 		}
 	}
 }
@@ -1850,7 +1901,9 @@ static void clear_kernel(void)
 	htab_for_each(n, &it, &st.obj[O_FDB]) {
 		struct fdbk *f = container_of(n, struct fdbk, o.node);
 
+		memset(&f->k_vxdst, 0, sizeof(f->k_vxdst));
 		memset(&f->k_remote, 0, sizeof(f->k_remote));
+		f->k_port = KP_NONE;
 		f->k_adv = false;
 	}
 	htab_for_each(n, &it, &st.obj[O_FLOOD])
