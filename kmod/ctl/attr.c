@@ -83,6 +83,21 @@ int csvx_validate_addr(const struct nlattr *attr,
 	return -EINVAL;
 }
 
+/*
+ * Object names are NUL-terminated and not empty.  Checked by the policy,
+ * so that a dump's filter is refused with the attribute's offset too: a
+ * dump's own checks can only report through NLMSG_DONE, which on older
+ * kernels carries no offset.
+ */
+int csvx_validate_name(const struct nlattr *attr,
+		       struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) > 0 && *(const char *)nla_data(attr))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "name must not be empty");
+	return -EINVAL;
+}
+
 /* Only after csvx_validate_addr() accepted the attribute. */
 void csvx_nla_get_addr(const struct nlattr *attr, struct csvx_addr *addr)
 {

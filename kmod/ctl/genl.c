@@ -45,7 +45,11 @@ static struct netlink_range_validation csvx_limit_range = {
 					       sizeof(struct in6_addr))
 #define CSVX_POL_MAC	NLA_POLICY_EXACT_LEN(ETH_ALEN)
 #define CSVX_POL_VNI	NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_vni_range)
-#define CSVX_POL_NAME	{ .type = NLA_NUL_STRING, .len = CSVX_NAME_MAX - 1 }
+#define CSVX_POL_STR(max)	NLA_POLICY_VALIDATE_FN(NLA_NUL_STRING,	\
+						       csvx_validate_name, \
+						       (max) - 1)
+#define CSVX_POL_NAME	CSVX_POL_STR(CSVX_NAME_MAX)
+#define CSVX_POL_IFNAME	CSVX_POL_STR(IFNAMSIZ)
 
 /* Security groups */
 static struct netlink_range_validation csvx_set_type_range = {
@@ -53,8 +57,8 @@ static struct netlink_range_validation csvx_set_type_range = {
 	.max = CSVX_SET_TYPE_MAX,
 };
 
-#define CSVX_POL_SET_NAME { .type = NLA_NUL_STRING, .len = CSVX_SET_NAME_MAX - 1 }
-#define CSVX_POL_SG_NAME  { .type = NLA_NUL_STRING, .len = CSVX_SG_NAME_MAX - 1 }
+#define CSVX_POL_SET_NAME CSVX_POL_STR(CSVX_SET_NAME_MAX)
+#define CSVX_POL_SG_NAME  CSVX_POL_STR(CSVX_SG_NAME_MAX)
 
 static const struct nla_policy csvx_params_nest_policy[CSVX_PARAM_MAX + 1] = {
 	[CSVX_PARAM_UDP_PORT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &csvx_port_range),
@@ -104,7 +108,7 @@ static const struct nla_policy csvx_vrf_key_policy[CSVX_A_MAX + 1] = {
 static const struct nla_policy csvx_vni_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_VNI]		= CSVX_POL_VNI,
 	[CSVX_A_VRF]		= CSVX_POL_NAME,
-	[CSVX_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[CSVX_A_IFNAME]		= CSVX_POL_IFNAME,
 	[CSVX_A_LOCAL]		= CSVX_POL_ADDR,
 	[CSVX_A_GW]		= CSVX_POL_ADDR,
 	[CSVX_A_GW_PLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
@@ -219,7 +223,7 @@ static const struct nla_policy csvx_sg_rule_new_policy[CSVX_A_MAX + 1] = {
 };
 
 static const struct nla_policy csvx_port_policy[CSVX_A_MAX + 1] = {
-	[CSVX_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[CSVX_A_IFNAME]		= CSVX_POL_IFNAME,
 	[CSVX_A_VNI]		= CSVX_POL_VNI,
 	[CSVX_A_MAC]		= CSVX_POL_MAC,
 	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
@@ -228,13 +232,13 @@ static const struct nla_policy csvx_port_policy[CSVX_A_MAX + 1] = {
 };
 
 static const struct nla_policy csvx_port_set_policy[CSVX_A_MAX + 1] = {
-	[CSVX_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[CSVX_A_IFNAME]		= CSVX_POL_IFNAME,
 	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
 	[CSVX_A_SGS]		= NLA_POLICY_NESTED(csvx_sgs_nest_policy),
 };
 
 static const struct nla_policy csvx_port_key_policy[CSVX_A_MAX + 1] = {
-	[CSVX_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[CSVX_A_IFNAME]		= CSVX_POL_IFNAME,
 };
 
 #define CSVX_OP(_cmd, _pol, _doit, _dumpit, _flags) {	\

@@ -39,6 +39,8 @@ static inline struct nlattr **csvx_dump_attrs(struct netlink_callback *cb)
 
 /* attr.c: attribute helpers shared by every object */
 int csvx_require(struct genl_info *info, int type, const char *msg);
+int csvx_validate_name(const struct nlattr *attr,
+		       struct netlink_ext_ack *extack);
 int csvx_validate_addr(const struct nlattr *attr,
 		       struct netlink_ext_ack *extack);
 void csvx_nla_get_addr(const struct nlattr *attr, struct csvx_addr *addr);
