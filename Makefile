@@ -4,6 +4,7 @@
 #   make KDIR=/lib/modules/V/build module
 #   make check                 every test suite (selftests/run_all.sh)
 #   make unit                  native unit tests of the table code
+#   make bench                 native table benchmarks vs DPDK (BENCHMARKS.md)
 #   make install [DESTDIR=]    csvxctl, man page, CloudStack scripts
 
 VERSION := $(shell cat VERSION)
@@ -28,6 +29,9 @@ tools:
 unit:
 	$(MAKE) -C selftests/unit run
 
+bench:
+	$(MAKE) -C bench run
+
 check:
 	./selftests/run_all.sh
 
@@ -36,5 +40,6 @@ clean:
 	-$(MAKE) -C tools/csvxctl clean
 	-$(MAKE) -C selftests/unit clean
 	-$(MAKE) -C selftests/api clean
+	-$(MAKE) -C bench clean
 
-.PHONY: all module sparse tools unit check clean
+.PHONY: all module sparse tools unit bench check clean
