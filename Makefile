@@ -13,6 +13,7 @@
 #   make install-dkms [DESTDIR=]
 #                              the module sources in /usr/src/csvx-$(VERSION)
 #                              (then: dkms install csvx/$(VERSION))
+#   make deb                   Debian packages in build/deb (scripts/build-deb.sh)
 
 VERSION := $(shell cat VERSION)
 # The build host's own kernel may have no headers (or no module support):
@@ -93,4 +94,7 @@ install-dkms:
 	find kmod include -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
 		-exec install -D -m 0644 {} $(DESTDIR)$(DKMSDIR)/{} \;
 
-.PHONY: install install-tools install-evpnd install-dkms
+deb:
+	scripts/build-deb.sh build/deb
+
+.PHONY: install install-tools install-evpnd install-dkms deb

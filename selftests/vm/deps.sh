@@ -12,7 +12,7 @@ pkgs=(build-essential pkg-config bc flex bison libelf-dev libssl-dev dwarves kmo
       qemu-system-x86 busybox-static dkms sparse
       libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libmnl-dev liburcu-dev
       iproute2 iputils-ping iputils-arping socat tcpdump iperf3 ethtool nftables iptables ipset
-      python3 linux-source-6.12 libdpdk-dev frr debhelper dpkg-dev fakeroot)
+      python3 linux-source-6.12 libdpdk-dev frr debhelper dpkg-dev fakeroot dh-dkms)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: must run as root to install packages" >&2
