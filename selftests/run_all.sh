@@ -11,7 +11,8 @@
 #                    unit  native unit tests (selftests/unit), on the host
 #                    api   kselftest-harness tests of the netlink API, in guests
 #                    net   netns scenarios (selftests/net/*.sh), in guests
-#                    dkms  `dkms add/build` of the module for 6.1 and 6.12
+#                    dkms  `dkms add/build` of the module for 6.1 and 6.12, and
+#                          the Debian packages built, installed, purged here
 #                  the host builds (csvxctl, unit and API tests) always run.
 #   --no-deps      do not run selftests/vm/deps.sh first
 #   --only GLOB    in the guests, only the API binaries and scenarios whose
@@ -41,6 +42,9 @@
 #   debug: kernel builds, debug: kmemleak is active,
 #   debug: kmemleak finds nothing after unload
 #   dkms: csvx builds for <kver>
+#   dkms: the Debian packages build, install (the csvx-dkms postinst builds
+#         csvx for 6.1 and 6.12), work and purge cleanly: the names are in
+#         selftests/vm/packages.sh
 # A test binary or scenario that crashes, times out or exits non-zero without
 # reporting a failure counts as one more failed test.  Skips are listed but
 # neither passed nor failed.  The last line is exactly "N passed, M failed";
@@ -372,6 +376,7 @@ dkms_check() {
 	timing "dkms" "$(elapsed "$t")"
 }
 if want_suite dkms; then dkms_check; fi
+if want_suite dkms; then . "$vm/packages.sh"; dkms_packages; fi
 
 # ---- summary ---------------------------------------------------------------------------
 timing "total" "$(elapsed "$t_start")"
