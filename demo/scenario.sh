@@ -70,6 +70,7 @@ show ip -n "$(ns hv-hv1)" -d -br link show type csvx
 say "VMs on the bridges, as libvirt attaches them"
 vm red-web hv1 1001 02:00:00:00:10:11 10.1.0.11/24 gw 10.1.0.1
 vm red-app hv2 1001 02:00:00:00:10:12 10.1.0.12/24 gw 10.1.0.1
+app_tap=vnet${HV_IDX[hv2]}$VM_COUNT
 vm red-db hv3 1002 02:00:00:00:20:13 10.2.0.13/24 gw 10.2.0.1
 vm blue-web hv1 2001 02:00:00:00:b0:11 10.1.0.11/24 gw 10.1.0.1
 vm blue-app hv3 2001 02:00:00:00:b0:12 10.1.0.12/24 gw 10.1.0.1
@@ -104,9 +105,23 @@ show n vm-red-web arping -c 1 -I eth0 10.1.0.12
 after=$(stat hv1 1001 arp-suppressed)
 expect "arp-suppressed on hv1 went from $before to $after" test "$after" -gt "$before"
 
+say "security groups: red-app admits ICMP from red-web only, and sends only as itself"
+ctl hv2 sg add app
+ctl hv2 sg rule add app ingress proto icmp cidr 10.1.0.11/32
+show csvxctl -n "$(ns hv-hv2)" port add dev "$app_tap" vni 1001 mac 02:00:00:00:10:12 ip 10.1.0.12 sg app
+show csvxctl -n "$(ns hv-hv2)" sg show app
+expect "red-web still reaches red-app (a rule admits it)" ping_ok red-web 10.1.0.12
+expect_not "red-db (10.2.0.13) no longer reaches red-app" n vm-red-db ping -c 1 -W 2 10.1.0.12
+expect "red-app still reaches red-db (egress is open, the reply is admitted)" ping_ok red-app 10.2.0.13
+n vm-red-app ip addr add 10.1.0.99/24 dev eth0
+n vm-red-app ping -c 2 -i 0.3 -W 1 -I 10.1.0.99 10.1.0.11 >/dev/null 2>&1
+show csvxctl -n "$(ns hv-hv2)" port show
+expect "red-app's spoofed source 10.1.0.99 was dropped and counted" \
+	sh -c "csvxctl -n $(ns hv-hv2) -j port show dev $app_tap | grep -Eq '\"drop-sg-spoof-ip\": *[1-9]'"
+
 say "counters"
 show csvxctl -n "$(ns hv-hv1)" stats show
-show ip -n "$(ns hv-hv1)" -s -br link show vxlan1001
+show ip -n "$(ns hv-hv1)" -s link show vxlan1001
 
 say "unload: csvx removes its devices and tables by itself"
 cleanup

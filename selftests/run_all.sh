@@ -11,8 +11,9 @@
 #                    unit  native unit tests (selftests/unit), on the host
 #                    api   kselftest-harness tests of the netlink API, in guests
 #                    net   netns scenarios (selftests/net/*.sh), in guests
-#                    dkms  `dkms add/build` of the module for 6.1 and 6.12, and
-#                          the Debian packages built, installed, purged here
+#                    dkms  the Debian packages built, installed (the csvx-dkms
+#                          postinst: dkms add/build/install for 6.1 and 6.12)
+#                          and purged here
 #                  the host builds (csvxctl, unit and API tests) always run.
 #   --no-deps      do not run selftests/vm/deps.sh first
 #   --only GLOB    in the guests, only the API binaries and scenarios whose
@@ -41,7 +42,6 @@
 #                                              (selftests/vm/check-klog.sh)
 #   debug: kernel builds, debug: kmemleak is active,
 #   debug: kmemleak finds nothing after unload
-#   dkms: csvx builds for <kver>
 #   dkms: the Debian packages build, install (the csvx-dkms postinst builds
 #         csvx for 6.1 and 6.12), work and purge cleanly: the names are in
 #         selftests/vm/packages.sh
@@ -58,7 +58,7 @@
 # CSVX_DEBUG_SCALE (CSVX_TEST_SCALE in the debug guest: percent of each
 # API scale test's size, default 10),
 # CSVX_DEBUG_ONLY (the --only globs of the debug guest; default all API
-# tests and the l2, irb, ipv6, lifecycle and sg scenarios),
+# tests and the l2, irb, lifecycle and sg scenarios),
 # CI=true (print the logs of what failed).
 
 set -euo pipefail
@@ -263,7 +263,7 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 		# KASAN and lockdep make the guest ~3x slower: every API test at a
 		# tenth of the scale, and the scenarios that cover each datapath.
 		genv+=(-e "CSVX_TEST_SCALE=${CSVX_DEBUG_SCALE:-10}")
-		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh ipv6.sh lifecycle.sh sg.sh}")
+		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh lifecycle.sh sg.sh}")
 	else
 		kver=$("$vm/kernels.sh" installed "$k")
 		if [ -z "$kver" ]; then
@@ -335,47 +335,8 @@ if [ -n "$guest_suite" ]; then
 fi
 
 # ---- DKMS ------------------------------------------------------------------------------
-dkms_check() {
-	local name ver dst k kver log t
-	t=$(now)
-	if [ ! -e "$repo/dkms.conf" ]; then
-		res_record fail "dkms: dkms.conf exists"
-		return 0
-	fi
-	name=$(sed -nE 's/^PACKAGE_NAME="?([^"]*)"?.*/\1/p' "$repo/dkms.conf")
-	ver=$(sed -nE 's/^PACKAGE_VERSION="?([^"]*)"?.*/\1/p' "$repo/dkms.conf")
-	if [ -z "$name" ] || [ -z "$ver" ]; then
-		res_record fail "dkms: dkms.conf names the package" "PACKAGE_NAME/PACKAGE_VERSION"
-		return 0
-	fi
-	dst=/usr/src/$name-$ver
-	dkms remove -m "$name" -v "$ver" --all >/dev/null 2>&1 || true
-	rm -rf "$dst"
-	mkdir -p "$dst"
-	for f in dkms.conf Makefile Kbuild VERSION COPYING kmod include; do
-		[ -e "$repo/$f" ] && cp -a "$repo/$f" "$dst/"
-	done
-	log=$run/dkms.log
-	if dkms add -m "$name" -v "$ver" >"$log" 2>&1; then
-		for k in 6.1 6.12; do
-			kver=$("$vm/kernels.sh" installed "$k")
-			[ -n "$kver" ] || { res_record fail "dkms: csvx builds for $k" "no $k kernel installed"; continue; }
-			if dkms build -m "$name" -v "$ver" -k "$kver" >>"$log" 2>&1; then
-				res_record pass "dkms: csvx builds for $kver"
-			else
-				res_record fail "dkms: csvx builds for $kver" "see $log"
-				cp "/var/lib/dkms/$name/$ver/build/make.log" "$run/dkms-make-$kver.log" 2>/dev/null || true
-				ci_show "dkms make.log $kver" "$run/dkms-make-$kver.log" 40
-			fi
-		done
-	else
-		res_record fail "dkms: add $name/$ver" "see $log"
-	fi
-	dkms remove -m "$name" -v "$ver" --all >>"$log" 2>&1 || true
-	rm -rf "$dst"
-	timing "dkms" "$(elapsed "$t")"
-}
-if want_suite dkms; then dkms_check; fi
+# The csvx-dkms package's postinst is `dkms add/build/install` for every
+# installed kernel: the packages' test covers DKMS too.
 if want_suite dkms; then . "$vm/packages.sh"; dkms_packages; fi
 
 # ---- summary ---------------------------------------------------------------------------

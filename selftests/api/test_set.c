@@ -373,18 +373,19 @@ TEST_F(set, notifications)
 	csvx_msgs_free(&m);
 }
 
-/* A big member dump resumes across many messages, each member once. */
+/*
+ * A 100k-member set, filled in batches; its member dump resumes across
+ * many messages, each member once.
+ */
 TEST_F_TIMEOUT(set, member_dump_resumes, 900)
 {
 	struct csvx_sock *s = &self->s;
-	unsigned long n = csvx_scale(20000), i;
+	unsigned long n = csvx_scale(100000), i;
 	struct csvx_batch b;
 	struct nlmsghdr *nlh;
 	struct csvx_dump_ops ops = {};
 	char a[32], buf[256];
 
-	if (n > 60000)
-		n = 60000;
 	CSVX_OK(s, sg_set_new(s, false, "big", CSVX_SET_HASH_IP, 0, n));
 	ASSERT_EQ(0, csvx_batch_init(&b, s, 1 << 16));
 	for (i = 0; i < n; i++) {

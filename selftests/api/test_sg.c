@@ -297,14 +297,14 @@ TEST_F(sg, busy_and_limits)
 }
 
 /*
- * 5000 rules in batches: one compilation per sendmsg() buffer, not one
+ * 10k rules in batches: one compilation per sendmsg() buffer, not one
  * per rule (a rule request's GEN moves once per buffer); then a dump of
  * them in many small messages, each rule once.
  */
 TEST_F_TIMEOUT(sg, batch_and_dump, 900)
 {
 	struct csvx_sock *s = &self->s;
-	unsigned long n = csvx_scale(5000), i;
+	unsigned long n = csvx_scale(10000), i;
 	struct csvx_dump_ops ops = {};
 	const struct nlattr *tb[CSVX_A_MAX + 1] = {};
 	struct csvx_msgs reply;
