@@ -72,6 +72,19 @@ static inline u32 bench_below(struct bench_rng *r, u32 n)	/* [0, n) */
 	return ((bench_rnd64(r) >> 32) * (u64)n) >> 32;
 }
 
+/*
+ * Zero, computed from @x in a way the compiler cannot see through: the
+ * latency loops add it to the next key's index, so that the CPU cannot
+ * start a lookup before the previous one answered (a branch or a constant
+ * the compiler folded would let it speculate past).
+ */
+static __always_inline unsigned long bench_dep(unsigned long x)
+{
+	/* not a zeroing idiom for the CPU: it waits for x */
+	asm("andq $0, %0" : "+r"(x));
+	return x;
+}
+
 double bench_median(double *v, int n);
 /* "1k", "10k", "1M" */
 const char *bench_size_name(u32 n, char *buf, size_t len);

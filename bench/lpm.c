@@ -145,8 +145,8 @@ static void peer_free(struct lpm_peer *p)
 }
 
 /* @dep: one lookup at a time (see fdb.c); @ad has nl + 1 addresses. */
-static u64 run_csvx(const struct csvx_lpm *l, const u8 *ad, size_t nl,
-		    bool dep)
+static __always_inline u64
+run_csvx(const struct csvx_lpm *l, const u8 *ad, size_t nl, bool dep)
 {
 	u64 sum = 0;
 	u32 d = 0, nh;
@@ -157,14 +157,14 @@ static u64 run_csvx(const struct csvx_lpm *l, const u8 *ad, size_t nl,
 		nh = csvx_lpm_lookup(l, ad + 4 * (i + d));
 		sum += nh;
 		if (dep)
-			d = nh >> 31;		/* 0: nexthops are 24 bits */
+			d = bench_dep(nh);
 	}
 	rcu_read_unlock();
 	return sum;
 }
 
-static u64 run_rte(const struct rte_lpm *l, const u32 *ad, size_t nl,
-		   bool dep)
+static __always_inline u64
+run_rte(const struct rte_lpm *l, const u32 *ad, size_t nl, bool dep)
 {
 	u64 sum = 0;
 	u32 nh = 0, d = 0;
@@ -174,7 +174,7 @@ static u64 run_rte(const struct rte_lpm *l, const u32 *ad, size_t nl,
 		if (!rte_lpm_lookup((struct rte_lpm *)l, ad[i + d], &nh))
 			sum += nh;
 		if (dep)
-			d = nh >> 31;		/* 0 */
+			d = bench_dep(nh);
 	}
 	return sum;
 }

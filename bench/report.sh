@@ -31,8 +31,9 @@ mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo "?")
 virt=$(systemd-detect-virt 2>/dev/null || true)
 commit=$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo "?")
-dirty=$(git -C "$(dirname "$0")" status --porcelain -- ../kmod/tables ../bench 2>/dev/null | head -n1)
-[ -z "$dirty" ] || commit="$commit (with uncommitted changes in kmod/tables or bench)"
+dirty=$(cd "$(dirname "$0")/.." && git status --porcelain -- kmod/tables bench 2>/dev/null |
+	awk '{ printf("%s%s", n++ ? ", " : "", $2) }')
+[ -z "$dirty" ] || commit="$commit, uncommitted changes in: $dirty"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(( $(date +%s) - start ))
 
@@ -84,6 +85,17 @@ trap 'rm -f "$gen"' EXIT
 			k = want[i]
 			if (!(k in cv)) { printf("| %s | not run | | | %s |\n", k, tgt[i]); continue }
 			printf("| %s | %s %s | %s %s %s | **%s** | %s |\n", k, cv[k], un[k], pn[k], pv[k], un[k], ra[k], tgt[i])
+		}
+		print ""
+		print "One lookup at a time (each key waits for the previous answer: the latency a datapath doing other work per packet sees; the loops above let consecutive lookups overlap):"
+		print ""
+		print "| benchmark | csvx | peer | ratio |"
+		print "|---|---|---|---|"
+		n = split("fdb-latency-1M flow-latency-1M lpm-latency-1M", want, " ")
+		for (i = 1; i <= n; i++) {
+			k = want[i]
+			if (!(k in cv)) continue
+			printf("| %s | %s ns | %s %s ns | %s |\n", k, ns(cv[k]), pn[k], ns(pv[k]), ra[k])
 		}
 		print ""
 		print "#### Lookup cost from 1k to 1M entries (ns per lookup, median round)"
