@@ -58,7 +58,8 @@
 # CSVX_DEBUG_SCALE (CSVX_TEST_SCALE in the debug guest: percent of each
 # API scale test's size, default 10),
 # CSVX_DEBUG_ONLY (the --only globs of the debug guest; default all API
-# tests and the l2, irb, lifecycle and sg scenarios),
+# tests (test_sg_dp drives the security groups) and the l2, irb and
+# lifecycle scenarios),
 # CI=true (print the logs of what failed).
 
 set -euo pipefail
@@ -263,7 +264,7 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 		# KASAN and lockdep make the guest ~3x slower: every API test at a
 		# tenth of the scale, and the scenarios that cover each datapath.
 		genv+=(-e "CSVX_TEST_SCALE=${CSVX_DEBUG_SCALE:-10}")
-		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh lifecycle.sh sg.sh}")
+		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh lifecycle.sh}")
 	else
 		kver=$("$vm/kernels.sh" installed "$k")
 		if [ -z "$kver" ]; then
