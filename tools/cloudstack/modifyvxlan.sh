@@ -30,6 +30,8 @@ set -o pipefail
 CSVXCTL=${CSVXCTL:-csvxctl}
 CONF=${CSVX_CLOUDSTACK_CONF:-/etc/csvx/cloudstack.conf}
 LOCKDIR=${CSVX_LOCK_DIR:-/var/run/cloud}
+# CloudStack's script waits 10 s; tests on slow emulated machines may say longer.
+LOCKWAIT=${CSVX_LOCK_WAIT:-10}
 
 usage() {
 	echo "Usage: $0: -o <op>(add | delete) -v <vxlan id> -p <pif> -b <bridge name> (-6)" >&2
@@ -148,7 +150,7 @@ fi
 
 mkdir -p "$LOCKDIR"
 exec 200>"$LOCKDIR/vxlan.lock"
-if ! flock -x -w 10 200; then
+if ! flock -x -w "$LOCKWAIT" 200; then
 	err "could not obtain the lock $LOCKDIR/vxlan.lock"
 	exit 1
 fi
