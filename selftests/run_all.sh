@@ -264,6 +264,8 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 		# KASAN and lockdep make the guest ~3x slower: every API test at a
 		# tenth of the scale, and the scenarios that cover each datapath.
 		genv+=(-e "CSVX_TEST_SCALE=${CSVX_DEBUG_SCALE:-10}")
+		# frames through the bridge take longer than 1.5 s there at times
+		genv+=(-e "CSVX_DP_WAIT=${CSVX_DP_WAIT:-4}")
 		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh lifecycle.sh}")
 	else
 		kver=$("$vm/kernels.sh" installed "$k")
