@@ -357,7 +357,8 @@ TEST_F_TIMEOUT(sg, batch_and_dump, 900)
 	mnl_attr_put_strz(nlh, CSVX_A_SG, "web");
 	CSVX_OK(s, csvx_dump_ops(s, nlh, &ops));
 	EXPECT_EQ(n, ops.msgs);
-	EXPECT_GT(ops.datagrams, 5);
+	/* about 250 rules fit a datagram: many, at any CSVX_TEST_SCALE */
+	EXPECT_GT(ops.datagrams, n / 500);
 	EXPECT_EQ(0, ops.nr_intr);
 }
 
