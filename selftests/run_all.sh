@@ -266,9 +266,6 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 		genv+=(-e "CSVX_TEST_SCALE=${CSVX_DEBUG_SCALE:-10}")
 		# frames through the bridge take longer than 1.5 s there at times
 		genv+=(-e "CSVX_DP_WAIT=${CSVX_DP_WAIT:-4}")
-		# Known: dp.icmp_errors fails there only (the ICMP error never leaves
-		# the bridge, nothing counted); skipped until understood.
-		genv+=(-e "CSVX_KNOWN_ICMP_ERRORS=1")
 		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh lifecycle.sh}")
 	else
 		kver=$("$vm/kernels.sh" installed "$k")
