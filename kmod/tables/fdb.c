@@ -304,14 +304,21 @@ int csvx_fdb_del(struct csvx_tables *t, u32 vni, const u8 *mac,
 	return 0;
 }
 
-/* Runs down the VNI's own index, then drops that index whole. */
+/*
+ * Drops the VNI's own index whole, then runs down the list it held (its
+ * links stay).  In that order: an entry freed while still reachable from
+ * the index could be met by a reader that started after the free began
+ * its grace period (a walk of the VNI, csvx_fdb_walk()).
+ */
 u32 csvx_fdb_flush_vni(struct csvx_tables *t, struct csvx_vni *v)
 {
 	struct csvx_tables_priv *p = t->priv;
 	struct csvx_hnode *n, *next;
 	u32 nr = 0;
 
-	for (n = rcu_dereference_protected(v->fdb.head, true); n; n = next) {
+	n = rcu_dereference_protected(v->fdb.head, true);
+	csvx_htab_clear(&v->fdb);
+	for (; n; n = next) {
 		struct csvx_fdb *f = container_of(n, struct csvx_fdb, vnode);
 
 		next = rcu_dereference_protected(n->next, true);
@@ -320,7 +327,6 @@ u32 csvx_fdb_flush_vni(struct csvx_tables *t, struct csvx_vni *v)
 		fdb_free(t, f);
 		nr++;
 	}
-	csvx_htab_clear(&v->fdb);
 	t->count[CSVX_PARAM_MAX_FDB] -= nr;
 	v->nr_fdb = 0;
 	if (nr)
