@@ -45,6 +45,15 @@ static struct csvx_fdb *ipn_fdb(const struct csvx_hnode *n)
 	return (struct csvx_fdb *)((char *)(n - i) - fdb_ipn_off(nr));
 }
 
+/*
+ * Every frame the VTEPs send looks up its (VNI, MAC), so this hash is on
+ * the fast path's critical path: jhash with the table's random seed, as
+ * the kernel's bridge hashes the MACs it learns from any sender
+ * (rhashtable), rather than SipHash, whose rounds cost a lookup loop a
+ * third of its speed.  The entries are programmed by the control plane,
+ * under a limit; a hash chosen to collide only lengthens a run, whose
+ * first five nodes are still one line away.
+ */
 static u32 fdb_hash(const struct csvx_htab *h, u32 vni, const u8 *mac)
 {
 	u32 lo;
@@ -52,7 +61,7 @@ static u32 fdb_hash(const struct csvx_htab *h, u32 vni, const u8 *mac)
 
 	memcpy(&lo, mac, 4);
 	memcpy(&hi, mac + 4, 2);
-	return csvx_htab_hash3(h, vni, lo, hi);
+	return jhash_3words(vni, lo, hi, csvx_htab_seed(h));
 }
 
 /* IPv4 takes the fixed-size hash: it is what ARP suppression asks most. */
@@ -73,9 +82,10 @@ static u32 fdb_ip_hash(const struct csvx_htab *h, u32 vni,
 static struct csvx_fdb *fdb_find(const struct csvx_htab *h, u32 vni,
 				 const u8 *mac, u32 hash)
 {
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_fdb *f = container_of(n, struct csvx_fdb, node);
 
 		if (f->vni == vni && csvx_mac_eq(f->mac, mac))
@@ -97,9 +107,10 @@ struct csvx_fdb *csvx_fdb_lookup_ip(struct csvx_tables *t, u32 vni,
 {
 	const struct csvx_htab *h = &t->priv->fdb_ip;
 	u32 hash = fdb_ip_hash(h, vni, ip);
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_fdb *f = ipn_fdb(n);
 
 		if (f->vni == vni &&

@@ -5,14 +5,31 @@
  *
  *  - the list from h->head is sorted by hash; nodes of equal hash stay in
  *    insertion order;
- *  - b[i] is the first node of bucket i, or NULL if the bucket is empty;
+ *  - b[i].first is the first node of bucket i, or NULL if it is empty;
+ *  - a node is in at most one slot, of its own bucket's line; a line's
+ *    ->all is set only while every node of its run is in one of its slots
+ *    (index tables use no slots and keep ->all clear);
  *  - h->last is the last node of the list (for appending).
  */
 #include "htab.h"
 
+static_assert(sizeof(struct csvx_hline) == L1_CACHE_BYTES,
+	      "a bucket is one cache line");
+static_assert(sizeof(struct csvx_hbuckets) == L1_CACHE_BYTES,
+	      "the buckets start on the second line of their allocation");
+
 /* Up to this many nodes a table has no bucket array: one short run. */
 #define HTAB_SMALL		8
+/* The header and three lines. */
 #define HTAB_MIN_BYTES		256
+/*
+ * Lookup tables grow above two nodes per line (1 to 2 after a doubling):
+ * at two, a Poisson-distributed run has more nodes than the five slots for
+ * about 1% of the nodes, and the lines cost 32 to 64 bytes per node.
+ */
+#define HTAB_LOAD		2
+/* Index tables: no slots, 8 to 16 bytes per node, runs of 4 to 8. */
+#define HTAB_INDEX_LOAD		8
 
 static inline struct csvx_hnode *next_w(const struct csvx_hnode *n)
 {
@@ -24,21 +41,38 @@ static inline struct csvx_hbuckets *bkt_w(const struct csvx_htab *h)
 	return rcu_dereference_protected(h->bkt, true);
 }
 
-static inline struct csvx_hnode *slot_w(const struct csvx_hbuckets *b, u32 i)
+static inline struct csvx_hnode *first_w(const struct csvx_hbuckets *b, u32 i)
 {
-	return rcu_dereference_protected(b->b[i], true);
+	return rcu_dereference_protected(b->b[i].first, true);
+}
+
+static inline struct csvx_hnode *slot_w(const struct csvx_hline *l, u32 i)
+{
+	return rcu_dereference_protected(l->slot[i], true);
 }
 
 static u32 htab_nbuckets(size_t bytes)
 {
 	return (bytes - sizeof(struct csvx_hbuckets)) /
-	       sizeof(struct csvx_hnode *);
+	       sizeof(struct csvx_hline);
+}
+
+static bool htab_slotted(const struct csvx_htab *h)
+{
+	return h->load == HTAB_LOAD;
 }
 
 void csvx_htab_init(struct csvx_htab *h)
 {
 	memset(h, 0, sizeof(*h));
 	get_random_bytes(&h->key, sizeof(h->key));
+	h->load = HTAB_LOAD;
+}
+
+void csvx_htab_init_index(struct csvx_htab *h)
+{
+	csvx_htab_init(h);
+	h->load = HTAB_INDEX_LOAD;
 }
 
 void csvx_htab_destroy(struct csvx_htab *h)
@@ -69,6 +103,67 @@ size_t csvx_htab_memory(const struct csvx_htab *h)
 	return b ? b->bytes : 0;
 }
 
+/* Into a free slot of @l, if there is one. */
+static bool slot_add(struct csvx_hline *l, struct csvx_hnode *x)
+{
+	u32 i;
+
+	for (i = 0; i < CSVX_HB_SLOTS; i++) {
+		if (!slot_w(l, i)) {
+			WRITE_ONCE(l->tag[i], (u16)x->hash);
+			rcu_assign_pointer(l->slot[i], x);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void slot_swap(struct csvx_hline *l, struct csvx_hnode *old,
+		      struct csvx_hnode *new)
+{
+	u32 i;
+
+	for (i = 0; i < CSVX_HB_SLOTS; i++) {
+		if (slot_w(l, i) == old) {
+			rcu_assign_pointer(l->slot[i], new);
+			return;
+		}
+	}
+}
+
+static bool in_slot(const struct csvx_hline *l, const struct csvx_hnode *x)
+{
+	u32 i;
+
+	for (i = 0; i < CSVX_HB_SLOTS; i++)
+		if (slot_w(l, i) == x)
+			return true;
+	return false;
+}
+
+/*
+ * A run that overflowed its slots lost a node: if the rest fits, give the
+ * nodes that have none a slot, and only then say the slots are complete.
+ * Nodes already in a slot stay where they are (see htab.h).
+ */
+static void line_refill(struct csvx_hbuckets *b, u32 i)
+{
+	struct csvx_hline *l = &b->b[i];
+	struct csvx_hnode *n;
+	u32 k = 0;
+
+	for (n = first_w(b, i); n && csvx_hbucket(b, n->hash) == i;
+	     n = next_w(n))
+		if (++k > CSVX_HB_SLOTS)
+			return;
+	for (n = first_w(b, i); n && csvx_hbucket(b, n->hash) == i;
+	     n = next_w(n))
+		if (!in_slot(l, n))
+			slot_add(l, n);
+	/* pairs with the acquire in csvx_hprobe_start(): slots, then ->all */
+	smp_store_release(&l->all, 1);
+}
+
 /*
  * Index the list with a new bucket array of @bytes (0: none).  Nodes do not
  * move, so readers on the old array are unaffected; they are done with it
@@ -77,8 +172,10 @@ size_t csvx_htab_memory(const struct csvx_htab *h)
 static void htab_rebuild(struct csvx_htab *h, size_t bytes)
 {
 	struct csvx_hbuckets *old = bkt_w(h), *b = NULL;
+	bool slotted = htab_slotted(h);
+	struct csvx_hline *l = NULL;
 	struct csvx_hnode *n;
-	u32 i, last = U32_MAX, seen = 0;
+	u32 i, last = U32_MAX, seen = 0, k = 0;
 
 	if (bytes) {
 		b = kvzalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
@@ -86,6 +183,8 @@ static void htab_rebuild(struct csvx_htab *h, size_t bytes)
 			return;
 		b->bytes = bytes;
 		b->n = htab_nbuckets(bytes);
+		for (i = 0; i < b->n; i++)
+			b->b[i].all = slotted;
 		/* Sorted list, monotonic bucket function: the first node
 		 * met for a bucket is its first node.
 		 */
@@ -93,8 +192,19 @@ static void htab_rebuild(struct csvx_htab *h, size_t bytes)
 		     n = next_w(n)) {
 			i = csvx_hbucket(b, n->hash);
 			if (i != last) {
-				RCU_INIT_POINTER(b->b[i], n);
+				l = &b->b[i];
+				RCU_INIT_POINTER(l->first, n);
 				last = i;
+				k = 0;
+			}
+			if (!slotted) {
+				/* an index: no slots, ->all stays clear */
+			} else if (k < CSVX_HB_SLOTS) {
+				l->tag[k] = (u16)n->hash;
+				RCU_INIT_POINTER(l->slot[k], n);
+				k++;
+			} else {
+				l->all = 0;
 			}
 			if (!(++seen % 4096))
 				cond_resched();
@@ -105,27 +215,27 @@ static void htab_rebuild(struct csvx_htab *h, size_t bytes)
 		kvfree_rcu(old, rcu);
 }
 
-/* Keep the load factor at most one: double when it goes above. */
+/* Keep the load factor at most h->load: double when it goes above. */
 static void htab_maybe_grow(struct csvx_htab *h)
 {
 	struct csvx_hbuckets *b = bkt_w(h);
 	size_t bytes;
 
-	if (b ? h->count <= b->n : h->count <= HTAB_SMALL)
+	if (b ? h->count <= b->n * h->load : h->count <= HTAB_SMALL)
 		return;
 	bytes = b ? 2 * (size_t)b->bytes : HTAB_MIN_BYTES;
 	/* Catch up if earlier growths failed to allocate. */
-	while (htab_nbuckets(bytes) < h->count)
+	while (htab_nbuckets(bytes) * h->load < h->count)
 		bytes *= 2;
 	htab_rebuild(h, bytes);
 }
 
-/* Halve below a quarter, and drop the array when nearly empty. */
+/* Halve below a quarter of that, and drop the array when nearly empty. */
 static void htab_maybe_shrink(struct csvx_htab *h)
 {
 	struct csvx_hbuckets *b = bkt_w(h);
 
-	if (!b || h->count >= b->n / 4)
+	if (!b || h->count >= b->n * h->load / 4)
 		return;
 	if (b->bytes > HTAB_MIN_BYTES)
 		htab_rebuild(h, b->bytes / 2);
@@ -170,7 +280,7 @@ static struct csvx_hnode *htab_next_run(const struct csvx_hbuckets *b, u32 i)
 	struct csvx_hnode *n;
 
 	while (++i < b->n) {
-		n = slot_w(b, i);
+		n = first_w(b, i);
 		if (n)
 			return n;
 	}
@@ -187,7 +297,7 @@ void csvx_htab_insert(struct csvx_htab *h, struct csvx_hnode *x, u32 hash)
 	x->hash = hash;
 	if (b) {
 		i = csvx_hbucket(b, hash);
-		n = slot_w(b, i);
+		n = first_w(b, i);
 	} else {
 		n = rcu_dereference_protected(h->head, true);
 	}
@@ -213,7 +323,10 @@ void csvx_htab_insert(struct csvx_htab *h, struct csvx_hnode *x, u32 hash)
 		first = false;
 	}
 	if (b && first)
-		rcu_assign_pointer(b->b[i], x);
+		rcu_assign_pointer(b->b[i].first, x);
+	/* A run that no longer fits says so before the insert returns. */
+	if (b && htab_slotted(h) && !slot_add(&b->b[i], x) && b->b[i].all)
+		WRITE_ONCE(b->b[i].all, 0);
 	h->count++;
 	htab_maybe_grow(h);
 }
@@ -222,12 +335,12 @@ void csvx_htab_remove(struct csvx_htab *h, struct csvx_hnode *x)
 {
 	struct csvx_hbuckets *b = bkt_w(h);
 	struct csvx_hnode *nx = next_w(x);
-	u32 i;
+	u32 i = 0;
 
 	if (b) {
 		i = csvx_hbucket(b, x->hash);
-		if (slot_w(b, i) == x)
-			RCU_INIT_POINTER(b->b[i],
+		if (first_w(b, i) == x)
+			RCU_INIT_POINTER(b->b[i].first,
 					 nx && csvx_hbucket(b, nx->hash) == i ?
 					 nx : NULL);
 	}
@@ -240,6 +353,11 @@ void csvx_htab_remove(struct csvx_htab *h, struct csvx_hnode *x)
 	else
 		h->last = container_of(x->pprev, struct csvx_hnode, next);
 	x->pprev = NULL;
+	if (b && htab_slotted(h)) {
+		slot_swap(&b->b[i], x, NULL);
+		if (!b->b[i].all)
+			line_refill(b, i);
+	}
 	h->count--;
 	htab_maybe_shrink(h);
 }
@@ -261,8 +379,9 @@ void csvx_htab_replace(struct csvx_htab *h, struct csvx_hnode *old,
 	rcu_assign_pointer(*old->pprev, new);
 	if (b) {
 		i = csvx_hbucket(b, old->hash);
-		if (slot_w(b, i) == old)
-			rcu_assign_pointer(b->b[i], new);
+		if (first_w(b, i) == old)
+			rcu_assign_pointer(b->b[i].first, new);
+		slot_swap(&b->b[i], old, new);
 	}
 	old->pprev = NULL;
 }
@@ -277,7 +396,7 @@ void csvx_htab_iter_start(const struct csvx_htab *h,
 
 	if (b) {
 		for (i = csvx_hbucket(b, from->hash); i < b->n && !n; i++)
-			n = rcu_dereference_raw(b->b[i]);
+			n = rcu_dereference_raw(b->b[i].first);
 	} else {
 		n = rcu_dereference_raw(h->head);
 	}

@@ -4,31 +4,53 @@
  * behind the FDB, the FDB's IP index, VNIs, VRFs and nexthops.
  *
  * All nodes of a table sit on ONE list sorted by hash, and the bucket array
- * only says where each bucket's run of that list begins: bucket i of n
- * holds the hashes in [i * 2^32 / n, (i + 1) * 2^32 / n).  So:
+ * indexes that list: bucket i of n holds the hashes in
+ * [i * 2^32 / n, (i + 1) * 2^32 / n), one cache line per bucket.  A bucket
+ * line points at its run's first node, and keeps up to CSVX_HB_SLOTS of the
+ * run's nodes in slots, each with 16 bits of its hash (a tag):
  *
- *  - a lookup reads one bucket slot and then the nodes of that bucket,
- *    comparing the full 32-bit hash kept in the node before the key: at a
- *    load factor below one that is the slot's line and the entry's line;
+ *  - a lookup (csvx_htab_for_each_possible()) reads the bucket line,
+ *    compares the tags, and reads only the node(s) whose tag matches: a hit
+ *    is the bucket's line and the entry's line, as in DPDK's rte_hash.  The
+ *    list is walked only when the run has more nodes than slots (the line
+ *    says so: ->all is clear), at most a few percent of the nodes at the
+ *    load factor of two lookup tables keep;
  *  - a resize never moves a node.  The writer builds a new bucket array
- *    from the list and publishes it; a reader still on the old array walks
- *    the same list.  The old array is freed after a grace period;
+ *    from the list and publishes it; a reader still on the old array finds
+ *    the same nodes.  The old array is freed after a grace period;
  *  - a walk goes in hash order, so its position is just (hash, rank among
  *    equal hashes): it survives any number of inserts, deletes and resizes
  *    between two calls, and a node present for the whole walk is visited
  *    exactly once (unless a node of the very same 32-bit hash before it
  *    was removed meanwhile: then the rank may skip it).
  *
+ * Slots are a cache of the list, kept so that a reader never misses a node
+ * that is in the table for its whole lookup: a node never changes slot
+ * while it is in the table (it enters one when inserted or when its run
+ * shrinks back into the slots, and leaves it when removed), and ->all is
+ * set, with release semantics, only after every node of the run is in a
+ * slot, and read, with acquire semantics, before the slots.  A reader may
+ * meet a slot half rewritten (a tag of one node, the pointer of another):
+ * the caller compares the key anyway.
+ *
+ * Tables only walked, never looked up in (an index kept for dumps and
+ * flushes, like each VNI's own list of MACs), are made with
+ * csvx_htab_init_index(): their buckets hold eight nodes on average rather
+ * than at most two, a fourth of the memory, and only their inserts and
+ * walks pay for the longer runs.
+ *
  * The hash is a keyed hsiphash with a random key per table, so keys chosen
- * by a tenant cannot make a bucket long.  The owner computes it (with the
+ * by a tenant cannot make a bucket long (the FDB, probed by every frame,
+ * uses jhash seeded from that key instead: see fdb.c).  The owner computes it (with the
  * table's key, through csvx_htab_hash*()) and passes it in; two tables may
  * share one hash, as the FDB and its per-VNI index do.
  *
- * Readers: csvx_htab_seek()/csvx_htab_for_each_hash() and the iterator,
- * under rcu_read_lock() or the writer's lock.  Writers are serialised by
- * the caller and may sleep: an insert or remove may resize the table (a
- * resize that cannot allocate is skipped; the table stays correct, only its
- * buckets get longer).  Nodes are the owner's to free, after a grace period.
+ * Readers: csvx_htab_for_each_possible(), csvx_htab_seek(),
+ * csvx_htab_for_each_hash() and the iterator, under rcu_read_lock() or the
+ * writer's lock.  Writers are serialised by the caller and may sleep: an
+ * insert or remove may resize the table (a resize that cannot allocate is
+ * skipped; the table stays correct, only its runs get longer).  Nodes are
+ * the owner's to free, after a grace period.
  */
 #ifndef _CSVX_HTAB_H
 #define _CSVX_HTAB_H
@@ -42,11 +64,25 @@ struct csvx_hnode {
 	u32 user;				/* free for the owner */
 };
 
+/*
+ * Tags are the low 16 bits of the hash (the bucket takes the high ones).
+ * Five slots, their tags, the run's first node and the flag fill one line.
+ */
+#define CSVX_HB_SLOTS		5
+
+struct csvx_hline {
+	u16 tag[CSVX_HB_SLOTS];
+	u16 all;			/* every node of the run is in a slot */
+	u32 unused;
+	struct csvx_hnode __rcu *slot[CSVX_HB_SLOTS];	/* NULL: free */
+	struct csvx_hnode __rcu *first;	/* of the run, NULL if empty */
+} ____cacheline_aligned;
+
 struct csvx_hbuckets {
 	u32 n;				/* number of buckets */
 	u32 bytes;			/* size of this allocation */
 	struct rcu_head rcu;
-	struct csvx_hnode __rcu *b[];	/* first node of each bucket */
+	struct csvx_hline b[];	/* from the second cache line on */
 };
 
 struct csvx_htab {
@@ -55,6 +91,7 @@ struct csvx_htab {
 	hsiphash_key_t key;
 	struct csvx_hnode *last;		/* writer side */
 	u32 count;				/* writer side */
+	u32 load;		/* grow above this many nodes per bucket */
 };
 
 /* Where a walk is: zeroed for the start of the table. */
@@ -68,7 +105,10 @@ struct csvx_htab_iter {
 	struct csvx_htab_pos pos;	/* of node */
 };
 
+/* A table looked up by packets: at most two nodes per bucket line. */
 void csvx_htab_init(struct csvx_htab *h);
+/* A table only walked (an index): eight nodes per bucket on average. */
+void csvx_htab_init_index(struct csvx_htab *h);
 /* Frees the bucket array now; the nodes are the owner's. */
 void csvx_htab_destroy(struct csvx_htab *h);
 /* Forgets every node (the owner frees them) and drops the buckets. */
@@ -91,6 +131,12 @@ static inline u32 csvx_htab_hash(const struct csvx_htab *h, const void *key,
 				 size_t len)
 {
 	return hsiphash(key, len, &h->key);
+}
+
+/* 32 bits of the table's key, for an owner's cheaper seeded hash. */
+static inline u32 csvx_htab_seed(const struct csvx_htab *h)
+{
+	return (u32)h->key.key[0];
 }
 
 static inline u32 csvx_htab_hash1(const struct csvx_htab *h, u32 a)
@@ -128,7 +174,7 @@ csvx_htab_seek(const struct csvx_htab *h, u32 hash)
 	struct csvx_hnode *n;
 
 	if (likely(b))
-		n = rcu_dereference_raw(b->b[csvx_hbucket(b, hash)]);
+		n = rcu_dereference_raw(b->b[csvx_hbucket(b, hash)].first);
 	else
 		n = rcu_dereference_raw(h->head);
 	while (n && n->hash < hash)
@@ -136,9 +182,82 @@ csvx_htab_seek(const struct csvx_htab *h, u32 hash)
 	return n;
 }
 
-/* Every node of hash @hash; the caller compares the key. */
+/*
+ * Every node of hash @hash, in hash order: what a walk or a test of the
+ * order needs.  Lookups want csvx_htab_for_each_possible().
+ */
 #define csvx_htab_for_each_hash(tab, pos, hv)				\
 	for (pos = csvx_htab_seek(tab, hv); pos && pos->hash == (hv);	\
 	     pos = csvx_hnode_next(pos))
+
+/* A lookup in progress: the slots still to try, then maybe the list. */
+struct csvx_hprobe {
+	const struct csvx_hline *bkt;	/* NULL: on the list */
+	u32 hash;
+	u32 mask;			/* slots whose tag matched, untried */
+	bool all;			/* the slots hold the whole run */
+};
+
+static __always_inline struct csvx_hnode *
+csvx_hprobe_list(struct csvx_hprobe *p, struct csvx_hnode *n)
+{
+	p->bkt = NULL;
+	while (n && n->hash < p->hash)
+		n = csvx_hnode_next(n);
+	return n && n->hash == p->hash ? n : NULL;
+}
+
+static __always_inline struct csvx_hnode *
+csvx_hprobe_next(struct csvx_hprobe *p, const struct csvx_hnode *prev)
+{
+	struct csvx_hnode *n;
+	u32 i;
+
+	if (!p->bkt) {
+		n = csvx_hnode_next(prev);
+		return n && n->hash == p->hash ? n : NULL;
+	}
+	while (p->mask) {
+		i = __ffs(p->mask);
+		p->mask &= p->mask - 1;
+		n = rcu_dereference_raw(p->bkt->slot[i]);
+		if (likely(n && n->hash == p->hash))
+			return n;
+	}
+	if (likely(p->all))
+		return NULL;
+	return csvx_hprobe_list(p, rcu_dereference_raw(p->bkt->first));
+}
+
+static __always_inline struct csvx_hnode *
+csvx_hprobe_start(const struct csvx_htab *h, u32 hash, struct csvx_hprobe *p)
+{
+	const struct csvx_hbuckets *b = rcu_dereference_raw(h->bkt);
+	const struct csvx_hline *bk;
+	u16 tag = hash;
+	u32 i;
+
+	p->hash = hash;
+	p->mask = 0;
+	p->all = false;
+	if (unlikely(!b))
+		return csvx_hprobe_list(p, rcu_dereference_raw(h->head));
+	bk = &b->b[csvx_hbucket(b, hash)];
+	/* Before the tags: see "Slots" above. */
+	p->all = smp_load_acquire(&bk->all);
+	for (i = 0; i < CSVX_HB_SLOTS; i++)
+		p->mask |= (u32)(READ_ONCE(bk->tag[i]) == tag) << i;
+	p->bkt = bk;
+	return csvx_hprobe_next(p, NULL);
+}
+
+/*
+ * The nodes that may have hash @hv: the caller compares the key, and stops
+ * at the first that matches (a node may come twice, from its slot and from
+ * the list, and in no particular order).
+ */
+#define csvx_htab_for_each_possible(tab, pos, hv, probe)		\
+	for (pos = csvx_hprobe_start(tab, hv, probe); pos;		\
+	     pos = csvx_hprobe_next(probe, pos))
 
 #endif /* _CSVX_HTAB_H */

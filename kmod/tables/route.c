@@ -195,13 +195,14 @@ static int nh_get(struct csvx_tables *t, const struct csvx_addr *remote,
 {
 	struct csvx_tables_priv *p = t->priv;
 	struct csvx_nexthop *nh;
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 	struct nh_key k;
 	u32 hash, id;
 	int err;
 
 	hash = nh_hash(&p->nh, &k, remote, rmac, vni);
-	csvx_htab_for_each_hash(&p->nh, n, hash) {
+	csvx_htab_for_each_possible(&p->nh, n, hash, &pr) {
 		nh = container_of(n, struct csvx_nexthop, node);
 		if (nh->vni == vni && nh->rmac == rmac &&
 		    nh->remote.family == k.family &&

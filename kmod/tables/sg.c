@@ -15,10 +15,11 @@
 struct csvx_sg *csvx_sg_lookup(struct csvx_sgs *sgs, const char *name)
 {
 	u32 hash = sg_name_hash(&sgs->groups, name);
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 	struct csvx_sg *g;
 
-	csvx_htab_for_each_hash(&sgs->groups, n, hash) {
+	csvx_htab_for_each_possible(&sgs->groups, n, hash, &pr) {
 		g = container_of(n, struct csvx_sg, node);
 		if (!strcmp(g->name, name))
 			return g;
@@ -295,9 +296,10 @@ static struct csvx_sg_rule *rule_lookup(struct csvx_sgs *sgs,
 {
 	u32 hash = rule_hash(sgs, g, x);
 	struct csvx_sg_rule *r;
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(&sgs->rules, n, hash) {
+	csvx_htab_for_each_possible(&sgs->rules, n, hash, &pr) {
 		r = container_of(n, struct csvx_sg_rule, node);
 		if (r->owner == g && rule_equal(r, x))
 			return r;

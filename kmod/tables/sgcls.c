@@ -57,9 +57,10 @@ static struct csvx_sg_cent *cent_find(const struct csvx_htab *h, int fam,
 {
 	u32 hash = cent_hash(h, fam, a, plen, tree);
 	struct csvx_sg_cent *e;
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		e = container_of(n, struct csvx_sg_cent, node);
 		if (e->plen != plen || e->tree != tree)
 			continue;

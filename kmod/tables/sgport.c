@@ -16,9 +16,10 @@ struct csvx_port *csvx_port_lookup(struct csvx_sgs *sgs, int ifindex)
 {
 	u32 hash = csvx_htab_hash1(&sgs->ports, ifindex);
 	struct csvx_port *port;
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(&sgs->ports, n, hash) {
+	csvx_htab_for_each_possible(&sgs->ports, n, hash, &pr) {
 		port = container_of(n, struct csvx_port, node);
 		if (port->ifindex == ifindex)
 			return port;
@@ -31,9 +32,10 @@ struct csvx_port *csvx_port_by_mac(struct csvx_sgs *sgs, u32 vni,
 {
 	u32 hash = mac_hash(&sgs->port_macs, vni, mac);
 	struct csvx_port *port;
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(&sgs->port_macs, n, hash) {
+	csvx_htab_for_each_possible(&sgs->port_macs, n, hash, &pr) {
 		port = container_of(n, struct csvx_port, mac_node);
 		if (port->vni == vni && !memcmp(port->mac, mac, ETH_ALEN))
 			return port;

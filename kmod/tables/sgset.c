@@ -116,9 +116,10 @@ static struct csvx_set_member *data_find(const struct csvx_set_data *d,
 {
 	u32 hash = set_hash(&d->h, family, a, plen);
 	struct csvx_set_member *m;
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(&d->h, n, hash) {
+	csvx_htab_for_each_possible(&d->h, n, hash, &pr) {
 		m = container_of(n, struct csvx_set_member, node);
 		if (m->plen != plen)
 			continue;
@@ -347,9 +348,10 @@ struct csvx_set *csvx_sgset_lookup(struct csvx_sgs *sgs, const char *name)
 {
 	u32 hash = sg_name_hash(&sgs->sets, name);
 	struct csvx_set *set;
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(&sgs->sets, n, hash) {
+	csvx_htab_for_each_possible(&sgs->sets, n, hash, &pr) {
 		set = container_of(n, struct csvx_set, node);
 		if (!strcmp(set->name, name))
 			return set;

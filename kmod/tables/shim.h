@@ -20,6 +20,7 @@
 #include <linux/if.h>
 #include <linux/if_ether.h>
 #include <linux/in6.h>
+#include <linux/jhash.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>

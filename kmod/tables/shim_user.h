@@ -147,6 +147,12 @@ static inline int fls64(u64 x)
 	return x ? 64 - __builtin_clzll(x) : 0;
 }
 
+/* The lowest set bit of a non-zero word, as the kernel's (undefined for 0). */
+static inline unsigned long __ffs(unsigned long x)
+{
+	return __builtin_ctzl(x);
+}
+
 static inline bool is_power_of_2(unsigned long n)
 {
 	return n && !(n & (n - 1));
@@ -533,6 +539,83 @@ static inline u32 hsiphash_4u32(u32 a, u32 b, u32 c, u32 d,
 	__csvx_sip_word(&s, (u64)b << 32 | a);
 	__csvx_sip_word(&s, (u64)d << 32 | c);
 	return __csvx_sip_final(&s, 16ULL << 56);
+}
+
+/* ---------------------------------------------------------------- jhash */
+
+/* linux/jhash.h: Bob Jenkins' lookup3, as the kernel has it. */
+static inline void __csvx_jhash_mix(u32 *a, u32 *b, u32 *c)
+{
+	*a -= *c;
+	*a ^= rol32(*c, 4);
+	*c += *b;
+	*b -= *a;
+	*b ^= rol32(*a, 6);
+	*a += *c;
+	*c -= *b;
+	*c ^= rol32(*b, 8);
+	*b += *a;
+	*a -= *c;
+	*a ^= rol32(*c, 16);
+	*c += *b;
+	*b -= *a;
+	*b ^= rol32(*a, 19);
+	*a += *c;
+	*c -= *b;
+	*c ^= rol32(*b, 4);
+	*b += *a;
+}
+
+static inline u32 __csvx_jhash_final(u32 a, u32 b, u32 c)
+{
+	c ^= b;
+	c -= rol32(b, 14);
+	a ^= c;
+	a -= rol32(c, 11);
+	b ^= a;
+	b -= rol32(a, 25);
+	c ^= b;
+	c -= rol32(b, 16);
+	a ^= c;
+	a -= rol32(c, 4);
+	b ^= a;
+	b -= rol32(a, 14);
+	c ^= b;
+	c -= rol32(b, 24);
+	return c;
+}
+
+#define JHASH_INITVAL		0xdeadbeef
+
+static inline u32 jhash2(const u32 *k, u32 length, u32 initval)
+{
+	u32 a, b, c;
+
+	a = JHASH_INITVAL + (length << 2) + initval;
+	b = a;
+	c = a;
+	while (length > 3) {
+		a += k[0];
+		b += k[1];
+		c += k[2];
+		__csvx_jhash_mix(&a, &b, &c);
+		length -= 3;
+		k += 3;
+	}
+	if (!length)
+		return c;
+	if (length == 3)
+		c += k[2];
+	if (length >= 2)
+		b += k[1];
+	a += k[0];
+	return __csvx_jhash_final(a, b, c);
+}
+
+static inline u32 jhash_3words(u32 a, u32 b, u32 c, u32 initval)
+{
+	initval += JHASH_INITVAL + (3 << 2);
+	return __csvx_jhash_final(a + initval, b + initval, c + initval);
 }
 
 /* ------------------------------------------------------------------ RCU */

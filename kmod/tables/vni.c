@@ -12,9 +12,10 @@ struct csvx_vni *csvx_vni_lookup(struct csvx_tables *t, u32 vni)
 {
 	const struct csvx_htab *h = &t->priv->vni;
 	u32 hash = csvx_htab_hash1(h, vni);
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_vni *v = container_of(n, struct csvx_vni, node);
 
 		if (v->vni == vni)
@@ -33,9 +34,10 @@ static struct csvx_vni *vni_by_name(struct csvx_tables *t, const char *key)
 {
 	const struct csvx_htab *h = &t->priv->vni_name;
 	u32 hash = vni_name_hash(h, key);
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_vni *v = container_of(n, struct csvx_vni, by_name);
 
 		if (!memcmp(v->ifname, key, IFNAMSIZ))
@@ -189,7 +191,7 @@ int csvx_vni_add(struct csvx_tables *t, const struct csvx_vni_spec *spec,
 		}
 		v->vni = spec->vni;
 		memcpy(v->ifname, name, IFNAMSIZ);
-		csvx_htab_init(&v->fdb);
+		csvx_htab_init_index(&v->fdb);
 		/* Complete before the connected route can lead to it. */
 		vni_set(v, spec, vrf);
 	}

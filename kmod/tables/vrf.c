@@ -14,13 +14,14 @@ struct csvx_vrf *csvx_vrf_by_name(struct csvx_tables *t, const char *name)
 {
 	const struct csvx_htab *h = &t->priv->vrf_name;
 	char key[CSVX_NAME_MAX];
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 	u32 hash;
 
 	if (!name || !csvx_name_key(key, name))
 		return NULL;
 	hash = vrf_name_hash(h, key);
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_vrf *vrf = container_of(n, struct csvx_vrf, by_name);
 
 		if (!memcmp(vrf->name, key, CSVX_NAME_MAX))
@@ -33,9 +34,10 @@ struct csvx_vrf *csvx_vrf_by_id(struct csvx_tables *t, u32 id)
 {
 	const struct csvx_htab *h = &t->priv->vrf_id;
 	u32 hash = csvx_htab_hash1(h, id);
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_vrf *vrf = container_of(n, struct csvx_vrf, by_id);
 
 		if (vrf->id == id)
@@ -48,9 +50,10 @@ struct csvx_vrf *csvx_vrf_by_l3vni(struct csvx_tables *t, u32 l3vni)
 {
 	const struct csvx_htab *h = &t->priv->vrf_l3vni;
 	u32 hash = csvx_htab_hash1(h, l3vni);
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_vrf *vrf = container_of(n, struct csvx_vrf,
 						    by_l3vni);
 

@@ -950,22 +950,26 @@ static int count_fn(const struct csvx_fdb *f, void *arg)
 
 /*
  * Cache lines a lookup reads, from the table's shape rather than a clock:
- * the bucket slot, then each entry of the bucket up to the one sought (an
- * entry's hash, key and result share its first line).
+ * the bucket's line, then the entry if it has a slot there (an entry's
+ * hash, key and result share its first line), else each entry of the
+ * bucket's run up to the one sought.
  */
 static double lines_per_hit(const struct csvx_htab *h)
 {
 	const struct csvx_hbuckets *b = rcu_dereference(h->bkt);
 	struct csvx_hnode *n;
 	u64 sum = 0, pos = 0;
-	u32 bucket = ~0U, cnt = 0;
+	u32 bucket = ~0U, cnt = 0, s;
 
 	for (n = rcu_dereference(h->head); n; n = rcu_dereference(n->next)) {
 		u32 i = b ? csvx_hbucket(b, n->hash) : 0;
+		bool slot = false;
 
 		pos = i == bucket ? pos + 1 : 1;
 		bucket = i;
-		sum += pos;
+		for (s = 0; b && s < CSVX_HB_SLOTS; s++)
+			slot |= rcu_dereference(b->b[i].slot[s]) == n;
+		sum += slot ? 1 : pos;
 		cnt++;
 	}
 	return 1.0 + (double)sum / cnt;

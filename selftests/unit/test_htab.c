@@ -55,9 +55,10 @@ static u32 hash_of(const struct csvx_htab *h, u32 key, bool collide)
 
 static struct item *find(const struct csvx_htab *h, u32 key, u32 hash)
 {
+	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
 
-	csvx_htab_for_each_hash(h, n, hash) {
+	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct item *it = container_of(n, struct item, node);
 
 		if (it->key == key)
@@ -89,15 +90,44 @@ static const char *invariants(const struct csvx_htab *h)
 		return "last is not the last node";
 	if (!b)
 		return count > 8 ? "more than 8 nodes and no buckets" : NULL;
-	if (count > b->n)
-		return "load factor above one";
+	if (count > b->n * h->load)
+		return "load factor above the table's limit";
 	n = rcu_dereference(h->head);
 	for (i = 0; i < b->n; i++) {
+		const struct csvx_hline *l = &b->b[i];
+		struct csvx_hnode *m;
+		u32 run = 0, inslot = 0, s, t;
+
 		while (n && csvx_hbucket(b, n->hash) < i)
 			n = rcu_dereference(n->next);
 		want = n && csvx_hbucket(b, n->hash) == i;
-		if (rcu_dereference(b->b[i]) != (want ? n : NULL))
-			return "a bucket slot is not its bucket's first node";
+		if (rcu_dereference(l->first) != (want ? n : NULL))
+			return "a line's first is not its bucket's first node";
+		for (s = 0; s < CSVX_HB_SLOTS; s++) {
+			m = rcu_dereference(l->slot[s]);
+			if (!m)
+				continue;
+			if (h->load != 2)
+				return "an index table has a node in a slot";
+			if (csvx_hbucket(b, m->hash) != i || !m->pprev)
+				return "a slot holds a node not in its bucket";
+			if (l->tag[s] != (u16)m->hash)
+				return "a slot's tag is not its node's";
+			for (t = 0; t < s; t++)
+				if (rcu_dereference(l->slot[t]) == m)
+					return "a node is in two slots";
+		}
+		for (m = n; m && csvx_hbucket(b, m->hash) == i;
+		     m = rcu_dereference(m->next)) {
+			run++;
+			for (s = 0; s < CSVX_HB_SLOTS; s++)
+				if (rcu_dereference(l->slot[s]) == m)
+					inslot++;
+		}
+		if (l->all && inslot != run)
+			return "a line says all its nodes are in slots, and they are not";
+		if (h->load == 2 && !l->all && run <= CSVX_HB_SLOTS)
+			return "a run that fits its slots is not all in them";
 	}
 	return NULL;
 }
@@ -216,9 +246,9 @@ TEST_F(htab, grows_and_shrinks)
 	}
 	ASSERT_NULL(invariants(&self->h));
 	peak = csvx_htab_memory(&self->h);
-	/* Load factor 0.5..1: between 8 and 16 bytes of slot per node. */
-	EXPECT_LE(peak, 16 * n + 64);
-	EXPECT_GE(peak, 8 * n);
+	/* 1..2 nodes per 64-byte line, and the header's line. */
+	EXPECT_LE(peak, 64 * n + 64);
+	EXPECT_GE(peak, 32 * n);
 	for (i = 0; i < n; i++)
 		ASSERT_EQ(items[i], find(&self->h, i, hash_of(&self->h, i, false)));
 
@@ -454,6 +484,14 @@ static void model_run(struct __test_metadata *_metadata, struct csvx_htab *h,
 TEST_F(htab, randomized_against_a_model)
 {
 	model_run(_metadata, &self->h, false, "randomized_against_a_model");
+}
+
+/* An index table (no slots, long runs) keeps the same promises. */
+TEST_F(htab, index_table_against_a_model)
+{
+	csvx_htab_destroy(&self->h);
+	csvx_htab_init_index(&self->h);
+	model_run(_metadata, &self->h, false, "index_table_against_a_model");
 }
 
 /* 8 keys per hash: runs of equal hash everywhere (no removals mid-walk
