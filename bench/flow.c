@@ -6,8 +6,9 @@
  * 1M connections.
  *
  * csvx's table is filled by csvx_conn_insert() and then sized the way the
- * module's GC sizes it (kmod/dp/sg_hook.c: twice the next power of two of
- * the count, at most the next power of two of max-flows, default 2^20).
+ * module's GC sizes it (kmod/dp/sg_hook.c: grown above CSVX_CONN_LOAD
+ * entries per bucket line to the next power of two of the count, at most
+ * the next power of two of max-flows / CSVX_CONN_LOAD, 2^19 by default).
  * rte_hash gets the very key bytes csvx compares (port id, zone, family,
  * protocol, both ends: 24 bytes), zero-padded to 32 for its vector compare
  * (24 measured no faster), CRC32 hashing, the result in the data pointer,
@@ -21,7 +22,7 @@
 
 #define KEY_LEN		32	/* bytes of the rte_hash key (>= 24) */
 #define MAX_FLOWS	CSVX_DEFAULT_MAX_FLOWS
-#define MIN_BUCKETS	1024	/* CSVX_CT_MIN_BUCKETS in kmod/dp/sg_hook.c */
+#define MIN_BUCKETS	256	/* CSVX_CT_MIN_BUCKETS in kmod/dp/sg_hook.c */
 #define MAIN_N		1000000
 
 /* Strided like csvx's keys, so that both lookup streams weigh the same
@@ -56,15 +57,16 @@ static void tuple_of(struct bench_rng *r, struct csvx_conn_tuple *t,
 /* What the module's GC does with the table (csvx_sg_gc, growing only). */
 static void gc_resize(struct csvx_conn_table *ct)
 {
-	u32 most = roundup_pow_of_two(MAX_FLOWS), n, count;
+	u32 most = max_t(u32, roundup_pow_of_two(MAX_FLOWS) / CSVX_CONN_LOAD,
+			 MIN_BUCKETS), n, count;
 
 	for (;;) {
 		n = csvx_conn_nbuckets(ct);
 		count = csvx_conn_count(ct);
-		if (!(count > n && n < most))
+		if (!(count > n * CSVX_CONN_LOAD && n < most))
 			break;
 		if (csvx_conn_resize(ct, min_t(u32, most,
-					       roundup_pow_of_two(count) * 2)))
+					       roundup_pow_of_two(count))))
 			break;
 	}
 }
@@ -172,12 +174,14 @@ static int flow_size(u32 n)
 		}
 		i++;
 		/* the GC keeps up with the fill (it runs every second) */
-		if (csvx_conn_count(ct) > csvx_conn_nbuckets(ct))
+		if (csvx_conn_count(ct) >
+		    csvx_conn_nbuckets(ct) * CSVX_CONN_LOAD)
 			gc_resize(ct);
 	}
 	mem = sizeof(*ct) +
-	      kmalloc_size_roundup(struct_size((struct csvx_conn_buckets *)0,
-					       b, csvx_conn_nbuckets(ct))) +
+	      sizeof(struct csvx_conn_buckets) +
+	      kmalloc_size_roundup((size_t)csvx_conn_nbuckets(ct) *
+				   sizeof(struct csvx_conn_bucket)) +
 	      (size_t)n * kmalloc_size_roundup(ALIGN(sizeof(struct csvx_conn),
 						     L1_CACHE_BYTES));
 
@@ -204,7 +208,7 @@ static int flow_size(u32 n)
 	}
 	heap1 = bench_heap_used();
 	bench_thp("rte_hash", h);
-	bench_thp("csvx conn bucket array", rcu_dereference_protected(ct->tbl, true));
+	bench_thp("csvx conn bucket array", rcu_dereference_protected(ct->tbl, true)->b);
 	{
 		struct csvx_conn *c;
 

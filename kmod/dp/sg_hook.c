@@ -40,7 +40,8 @@
 
 static struct kmem_cache *csvx_conn_cache __read_mostly;
 
-#define CSVX_CT_MIN_BUCKETS	1024
+/* 256 bucket lines of CSVX_CONN_SLOTS slots: 16 KiB. */
+#define CSVX_CT_MIN_BUCKETS	256
 
 enum sg_kind {
 	SG_IP,
@@ -621,11 +622,18 @@ static void csvx_sg_gc(struct work_struct *work)
 	budget = max_t(u32, n / 16, 64);
 	removed = csvx_conn_gc(ct, jiffies, budget, sg_conn_dead, cn);
 	count = csvx_conn_count(ct);
-	most = roundup_pow_of_two(max_t(u32, READ_ONCE(ct->max), 1));
-	if (count > n && n < most)
+	/*
+	 * Up to CSVX_CONN_LOAD entries per bucket line (nearly all of them
+	 * then have a slot); grown to one per line, so that it does not grow
+	 * again soon, but never beyond what max-flows needs.
+	 */
+	most = max_t(u32, roundup_pow_of_two(max_t(u32, READ_ONCE(ct->max),
+						   1)) / CSVX_CONN_LOAD,
+		     CSVX_CT_MIN_BUCKETS);
+	if (count > n * CSVX_CONN_LOAD && n < most)
 		csvx_conn_resize(ct, min_t(u32, most,
-					   roundup_pow_of_two(count) * 2));
-	else if (count < n / 8 && n > CSVX_CT_MIN_BUCKETS)
+					   roundup_pow_of_two(count)));
+	else if (count < n * CSVX_CONN_LOAD / 8 && n > CSVX_CT_MIN_BUCKETS)
 		csvx_conn_resize(ct, max_t(u32, n / 4, CSVX_CT_MIN_BUCKETS));
 	WRITE_ONCE(cn->tables.count[CSVX_PARAM_MAX_FLOWS], count);
 	/* Much garbage: come back soon. */

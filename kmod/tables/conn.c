@@ -7,6 +7,12 @@
 #define MIN_BUCKETS	64
 #define EVICT_SPAN	8		/* buckets looked at for a victim */
 
+static_assert(sizeof(struct csvx_conn_bucket) == L1_CACHE_BYTES,
+	      "a bucket is one cache line");
+static_assert(offsetof(struct csvx_conn, key) % 8 == 0 &&
+	      offsetof(struct csvx_conn, key) + CSVX_CONN_KEY4 <= L1_CACHE_BYTES,
+	      "an IPv4 lookup compares aligned words of the entry's first line");
+
 static inline struct csvx_conn *nulls(u32 i)
 {
 	return (struct csvx_conn *)(((unsigned long)i << 1) | 1);
@@ -27,9 +33,37 @@ static inline struct csvx_conn *next_w(const struct csvx_conn *c)
 	return rcu_dereference_protected(c->next, true);
 }
 
+static inline struct csvx_conn *slot_w(const struct csvx_conn_bucket *l,
+				       u32 k)
+{
+	return rcu_dereference_protected(l->slot[k], true);
+}
+
 static struct csvx_conn_buckets *tbl_w(const struct csvx_conn_table *ct)
 {
 	return rcu_dereference_protected(ct->tbl, true);
+}
+
+/* The high bits pick the bucket, the low 16 are the tag. */
+static inline u32 conn_bucket(const struct csvx_conn_buckets *b, u32 hash)
+{
+	return hash >> b->shift;
+}
+
+/*
+ * An IPv4 key is three words, an IPv6 one six: no call to memcmp(), no
+ * loop, one branch on the (well predicted) family.
+ */
+static __always_inline bool key_eq(const struct csvx_conn_key *x,
+				   const struct csvx_conn_key *y)
+{
+	u64 d = (x->w[0] ^ y->w[0]) | (x->w[1] ^ y->w[1]) |
+		(x->w[2] ^ y->w[2]);
+
+	if (likely(y->family == AF_INET))
+		return !d;
+	return !(d | (x->w[3] ^ y->w[3]) | (x->w[4] ^ y->w[4]) |
+		 (x->w[5] ^ y->w[5]));
 }
 
 static struct csvx_conn_buckets *buckets_alloc(u32 n)
@@ -37,14 +71,51 @@ static struct csvx_conn_buckets *buckets_alloc(u32 n)
 	struct csvx_conn_buckets *b;
 	u32 i;
 
-	n = roundup_pow_of_two(max_t(u32, n, MIN_BUCKETS));
-	b = kvmalloc(struct_size(b, b, n), GFP_KERNEL_ACCOUNT);
+	n = roundup_pow_of_two(min_t(u32, max_t(u32, n, MIN_BUCKETS), 1U << 26));
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return NULL;
+	/* >= 4 KiB: page-aligned, so every bucket is one line */
+	b->b = kvcalloc(n, sizeof(*b->b), GFP_KERNEL_ACCOUNT);
+	if (!b->b) {
+		kfree(b);
+		return NULL;
+	}
 	b->n = n;
+	b->shift = 32 - ilog2(n);
 	for (i = 0; i < n; i++)
-		RCU_INIT_POINTER(b->b[i], nulls(i));
+		RCU_INIT_POINTER(b->b[i].chain, nulls(i));
 	return b;
+}
+
+static void buckets_free(struct csvx_conn_buckets *b)
+{
+	kvfree(b->b);
+	kfree(b);
+}
+
+static void buckets_free_rcu(struct rcu_head *head)
+{
+	buckets_free(container_of(head, struct csvx_conn_buckets, rcu));
+}
+
+/* Under ct->lock (or before publishing @b): @c into bucket @i of @b. */
+static void bucket_add(struct csvx_conn_buckets *b, u32 i, struct csvx_conn *c)
+{
+	struct csvx_conn_bucket *l = &b->b[i];
+	u32 k;
+
+	for (k = 0; k < CSVX_CONN_SLOTS; k++) {
+		if (!slot_w(l, k)) {
+			/* a reader that chains from here ends in our marker */
+			RCU_INIT_POINTER(c->next, nulls(i));
+			WRITE_ONCE(l->tag[k], (u16)c->hash);
+			rcu_assign_pointer(l->slot[k], c);
+			return;
+		}
+	}
+	RCU_INIT_POINTER(c->next, rcu_dereference_protected(l->chain, true));
+	rcu_assign_pointer(l->chain, c);
 }
 
 struct csvx_conn_table *csvx_conn_table_create(struct kmem_cache *cache,
@@ -70,7 +141,7 @@ struct csvx_conn_table *csvx_conn_table_create(struct kmem_cache *cache,
 	ct->cache = cache;
 	atomic_long_set(&ct->evicted, 0);
 	atomic_long_set(&ct->full, 0);
-	get_random_bytes(&ct->key, sizeof(ct->key));
+	ct->seed = get_random_u32();
 	return ct;
 }
 
@@ -78,19 +149,24 @@ void csvx_conn_table_destroy(struct csvx_conn_table *ct)
 {
 	struct csvx_conn_buckets *b;
 	struct csvx_conn *c, *next;
-	u32 i;
+	u32 i, k;
 
 	if (!ct)
 		return;
 	b = tbl_w(ct);
 	for (i = 0; i < b->n; i++) {
-		for (c = rcu_dereference_protected(b->b[i], true);
+		for (k = 0; k < CSVX_CONN_SLOTS; k++) {
+			c = slot_w(&b->b[i], k);
+			if (c)
+				kmem_cache_free(ct->cache, c);
+		}
+		for (c = rcu_dereference_protected(b->b[i].chain, true);
 		     !is_nulls(c); c = next) {
 			next = next_w(c);
 			kmem_cache_free(ct->cache, c);
 		}
 	}
-	kvfree(b);
+	buckets_free(b);
 	kfree(ct);
 }
 
@@ -166,19 +242,29 @@ void csvx_conn_orig_tuple(const struct csvx_conn *c,
 struct csvx_conn *csvx_conn_find(struct csvx_conn_table *ct,
 				 const struct csvx_conn_key *key, u32 hash)
 {
-	size_t len = key->family == AF_INET ? CSVX_CONN_KEY4 : sizeof(*key);
 	const struct csvx_conn_buckets *b;
+	const struct csvx_conn_bucket *l;
 	struct csvx_conn *c;
+	u16 tag = hash;
 	unsigned int seq;
-	u32 i;
+	u32 i, k, mask;
 
 	do {
 		seq = read_seqcount_begin(&ct->seq);
 		b = rcu_dereference(ct->tbl);
-		i = hash & (b->n - 1);
-		for (c = rcu_dereference(b->b[i]); !is_nulls(c);
+		i = conn_bucket(b, hash);
+		l = &b->b[i];
+		mask = 0;
+		for (k = 0; k < CSVX_CONN_SLOTS; k++)
+			mask |= (u32)(READ_ONCE(l->tag[k]) == tag) << k;
+		for (; mask; mask &= mask - 1) {
+			c = rcu_dereference(l->slot[__ffs(mask)]);
+			if (likely(c && c->hash == hash && key_eq(&c->key, key)))
+				return c;
+		}
+		for (c = rcu_dereference(l->chain); !is_nulls(c);
 		     c = rcu_dereference(c->next)) {
-			if (c->hash == hash && !memcmp(&c->key, key, len))
+			if (c->hash == hash && key_eq(&c->key, key))
 				return c;
 		}
 		/* Another bucket's marker: moved by a resize, look again. */
@@ -236,14 +322,19 @@ static void conn_free_rcu(struct rcu_head *head)
 	kmem_cache_free(c->cache, c);
 }
 
-/* Under ct->lock: unlink the entry at *pp. */
+/*
+ * Under ct->lock: unlink the entry at *pp, a slot (@slot) or a chain link.
+ * c->next stays: a reader standing on c goes on from there.
+ */
 static void unlink_at(struct csvx_conn_table *ct, struct csvx_conn __rcu **pp,
-		      struct csvx_conn *c)
+		      struct csvx_conn *c, bool slot)
 {
 	u32 state;
 
-	/* c->next stays: a reader standing on c goes on from there. */
-	rcu_assign_pointer(*pp, next_w(c));
+	if (slot)
+		RCU_INIT_POINTER(*pp, NULL);
+	else
+		rcu_assign_pointer(*pp, next_w(c));
 	do {
 		state = READ_ONCE(c->state);
 	} while (cmpxchg(&c->state, state, state | CSVX_CT_F_DEAD) != state);
@@ -260,55 +351,112 @@ static bool evictable(const struct csvx_conn_table *ct,
 	return *expired || !(state & CSVX_CT_F_REPLIED);
 }
 
-/* Under ct->lock: free a place near bucket @i, or fail. */
-static bool evict_near(struct csvx_conn_table *ct,
-		       struct csvx_conn_buckets *b, u32 i, u32 now)
-{
-	struct csvx_conn __rcu **victim_pp = NULL, **pp;
-	struct csvx_conn *c, *victim = NULL;
-	bool expired;
-	u32 k;
+struct victim {
+	struct csvx_conn *c;
+	struct csvx_conn __rcu **pp;
+	bool slot;
+};
 
-	for (k = 0; k < EVICT_SPAN && k < b->n; k++) {
-		pp = &b->b[(i + k) & (b->n - 1)];
-		for (c = rcu_dereference_protected(*pp, true); !is_nulls(c);
-		     pp = &c->next, c = next_w(c)) {
-			if (!evictable(ct, c, now, &expired))
-				continue;
-			if (expired || !victim) {
-				victim = c;
-				victim_pp = pp;
-			}
-			if (expired)
-				goto found;
-		}
+/* Under ct->lock: is the entry at *pp the one to evict?  true: stop. */
+static bool victim_consider(const struct csvx_conn_table *ct,
+			    struct victim *v, struct csvx_conn __rcu **pp,
+			    bool slot, u32 now)
+{
+	struct csvx_conn *c = rcu_dereference_protected(*pp, true);
+	bool expired;
+
+	if (!c || !evictable(ct, c, now, &expired))
+		return false;
+	if (expired || !v->c) {
+		v->c = c;
+		v->pp = pp;
+		v->slot = slot;
 	}
-	if (!victim)
+	return expired;
+}
+
+/* Under ct->lock: free a place in the @span buckets from @i, or fail. */
+static bool evict_near(struct csvx_conn_table *ct,
+		       struct csvx_conn_buckets *b, u32 i, u32 span, u32 now)
+{
+	struct csvx_conn __rcu **pp;
+	struct csvx_conn_bucket *l;
+	struct victim v = {};
+	struct csvx_conn *c;
+	u32 k, s;
+
+	for (k = 0; k < span && k < b->n; k++) {
+		l = &b->b[(i + k) & (b->n - 1)];
+		for (s = 0; s < CSVX_CONN_SLOTS; s++)
+			if (victim_consider(ct, &v, &l->slot[s], true, now))
+				goto found;
+		for (pp = &l->chain;
+		     !is_nulls(c = rcu_dereference_protected(*pp, true));
+		     pp = &c->next)
+			if (victim_consider(ct, &v, pp, false, now))
+				goto found;
+	}
+	if (!v.c)
 		return false;
 found:
-	unlink_at(ct, victim_pp, victim);
+	unlink_at(ct, v.pp, v.c, v.slot);
 	atomic_long_inc(&ct->evicted);
 	return true;
+}
+
+/*
+ * Under ct->lock: the entry of @key in bucket @l, dead or alive; else NULL
+ * and the length of the bucket's chain in @chain.
+ */
+static struct csvx_conn *bucket_find(const struct csvx_conn_bucket *l,
+				     const struct csvx_conn_key *key, u32 hash,
+				     u32 *chain)
+{
+	struct csvx_conn *c;
+	u32 k;
+
+	for (k = 0; k < CSVX_CONN_SLOTS; k++) {
+		c = slot_w(l, k);
+		if (c && c->hash == hash && key_eq(&c->key, key))
+			return c;
+	}
+	*chain = 0;
+	for (c = rcu_dereference_protected(l->chain, true); !is_nulls(c);
+	     c = next_w(c)) {
+		if (c->hash == hash && key_eq(&c->key, key))
+			return c;
+		(*chain)++;
+	}
+	return NULL;
+}
+
+/*
+ * The longest chain a bucket may have: CSVX_CONN_CHAIN_MAX beyond four
+ * times the average load, so that a burst of connections before the GC
+ * grows the table is no reason to refuse one; only a bucket far longer
+ * than the others, which a good hash does not make, is capped.
+ */
+static u32 chain_max(const struct csvx_conn_table *ct,
+		     const struct csvx_conn_buckets *b)
+{
+	return CSVX_CONN_CHAIN_MAX + 4 * ((u32)atomic_read(&ct->count) / b->n);
 }
 
 int csvx_conn_insert(struct csvx_conn_table *ct,
 		     const struct csvx_conn_key *key, u32 hash, u32 now,
 		     u32 state, u32 gen, int ifindex, struct csvx_conn **out)
 {
-	size_t len = key->family == AF_INET ? CSVX_CONN_KEY4 : sizeof(*key);
 	struct csvx_conn_buckets *b;
 	struct csvx_conn *c;
+	u32 i, chain = 0;
 	int err = 0;
-	u32 i;
 
 	*out = NULL;
 	spin_lock_bh(&ct->lock);
 	b = tbl_w(ct);
-	i = hash & (b->n - 1);
-	for (c = rcu_dereference_protected(b->b[i], true); !is_nulls(c);
-	     c = next_w(c)) {
-		if (c->hash != hash || memcmp(&c->key, key, len))
-			continue;
+	i = conn_bucket(b, hash);
+	c = bucket_find(&b->b[i], key, hash, &chain);
+	if (c) {
 		if (csvx_conn_alive(ct, c, now)) {
 			err = -EEXIST;
 			goto out;
@@ -320,8 +468,9 @@ int csvx_conn_insert(struct csvx_conn_table *ct,
 		WRITE_ONCE(c->state, state);
 		goto out;
 	}
-	if ((u32)atomic_read(&ct->count) >= READ_ONCE(ct->max) &&
-	    !evict_near(ct, b, i, now)) {
+	if (((u32)atomic_read(&ct->count) >= READ_ONCE(ct->max) &&
+	     !evict_near(ct, b, i, EVICT_SPAN, now)) ||
+	    (chain >= chain_max(ct, b) && !evict_near(ct, b, i, 1, now))) {
 		atomic_long_inc(&ct->full);
 		err = -ENOSPC;
 		goto out;
@@ -338,8 +487,7 @@ int csvx_conn_insert(struct csvx_conn_table *ct,
 	c->ifindex = ifindex;
 	c->state = state;
 	memcpy(&c->key, key, sizeof(*key));
-	RCU_INIT_POINTER(c->next, rcu_dereference_protected(b->b[i], true));
-	rcu_assign_pointer(b->b[i], c);
+	bucket_add(b, i, c);
 	atomic_inc(&ct->count);
 out:
 	*out = c;
@@ -402,19 +550,28 @@ void csvx_conn_seen(struct csvx_conn_table *ct, struct csvx_conn *c, u32 now,
 
 void csvx_conn_remove(struct csvx_conn_table *ct, struct csvx_conn *c)
 {
+	struct csvx_conn_bucket *l;
 	struct csvx_conn __rcu **pp;
 	struct csvx_conn_buckets *b;
 	struct csvx_conn *x;
+	u32 k;
 
 	spin_lock_bh(&ct->lock);
 	if (READ_ONCE(c->state) & CSVX_CT_F_DEAD)
 		goto out;
 	b = tbl_w(ct);
-	pp = &b->b[c->hash & (b->n - 1)];
+	l = &b->b[conn_bucket(b, c->hash)];
+	for (k = 0; k < CSVX_CONN_SLOTS; k++) {
+		if (slot_w(l, k) == c) {
+			unlink_at(ct, &l->slot[k], c, true);
+			goto out;
+		}
+	}
+	pp = &l->chain;
 	for (x = rcu_dereference_protected(*pp, true); !is_nulls(x);
 	     pp = &x->next, x = next_w(x)) {
 		if (x == c) {
-			unlink_at(ct, pp, c);
+			unlink_at(ct, pp, c, false);
 			break;
 		}
 	}
@@ -425,10 +582,11 @@ out:
 u32 csvx_conn_gc(struct csvx_conn_table *ct, u32 now, u32 budget,
 		 bool (*dead)(const struct csvx_conn *, void *), void *arg)
 {
+	struct csvx_conn_bucket *l;
 	struct csvx_conn __rcu **pp;
 	struct csvx_conn_buckets *b;
 	struct csvx_conn *c;
-	u32 removed = 0, i;
+	u32 removed = 0, i, k;
 
 	while (budget) {
 		spin_lock_bh(&ct->lock);
@@ -436,12 +594,21 @@ u32 csvx_conn_gc(struct csvx_conn_table *ct, u32 now, u32 budget,
 		/* A few buckets per lock hold: packets are waiting. */
 		for (i = 0; i < 16 && budget; i++, budget--) {
 			ct->gc_pos &= b->n - 1;
-			pp = &b->b[ct->gc_pos++];
+			l = &b->b[ct->gc_pos++];
+			for (k = 0; k < CSVX_CONN_SLOTS; k++) {
+				c = slot_w(l, k);
+				if (c && (!csvx_conn_alive(ct, c, now) ||
+					  (dead && dead(c, arg)))) {
+					unlink_at(ct, &l->slot[k], c, true);
+					removed++;
+				}
+			}
+			pp = &l->chain;
 			c = rcu_dereference_protected(*pp, true);
 			while (!is_nulls(c)) {
 				if (!csvx_conn_alive(ct, c, now) ||
 				    (dead && dead(c, arg))) {
-					unlink_at(ct, pp, c);
+					unlink_at(ct, pp, c, false);
 					removed++;
 				} else {
 					pp = &c->next;
@@ -455,11 +622,31 @@ u32 csvx_conn_gc(struct csvx_conn_table *ct, u32 now, u32 budget,
 	return removed;
 }
 
+/* Under ct->lock: one entry of @l out (NULL if none), slots first. */
+static struct csvx_conn *bucket_pop(struct csvx_conn_bucket *l)
+{
+	struct csvx_conn *c;
+	u32 k;
+
+	for (k = 0; k < CSVX_CONN_SLOTS; k++) {
+		c = slot_w(l, k);
+		if (c) {
+			RCU_INIT_POINTER(l->slot[k], NULL);
+			return c;
+		}
+	}
+	c = rcu_dereference_protected(l->chain, true);
+	if (is_nulls(c))
+		return NULL;
+	RCU_INIT_POINTER(l->chain, next_w(c));
+	return c;
+}
+
 int csvx_conn_resize(struct csvx_conn_table *ct, u32 nbuckets)
 {
 	struct csvx_conn_buckets *old, *b = buckets_alloc(nbuckets);
 	struct csvx_conn *c;
-	u32 i, j;
+	u32 i;
 
 	if (!b)
 		return -ENOMEM;
@@ -467,27 +654,22 @@ int csvx_conn_resize(struct csvx_conn_table *ct, u32 nbuckets)
 	old = tbl_w(ct);
 	if (old->n == b->n) {
 		spin_unlock_bh(&ct->lock);
-		kvfree(b);
+		buckets_free(b);
 		return 0;
 	}
+	/*
+	 * Entries move (from a chain into a slot, from one chain to
+	 * another): readers that saw the count odd, or end on a foreign
+	 * marker, look again.
+	 */
 	write_seqcount_begin(&ct->seq);
-	for (i = 0; i < old->n; i++) {
-		for (;;) {
-			c = rcu_dereference_protected(old->b[i], true);
-			if (is_nulls(c))
-				break;
-			RCU_INIT_POINTER(old->b[i], next_w(c));
-			j = c->hash & (b->n - 1);
-			RCU_INIT_POINTER(c->next,
-					 rcu_dereference_protected(b->b[j],
-								   true));
-			RCU_INIT_POINTER(b->b[j], c);
-		}
-	}
+	for (i = 0; i < old->n; i++)
+		while ((c = bucket_pop(&old->b[i])))
+			bucket_add(b, conn_bucket(b, c->hash), c);
 	rcu_assign_pointer(ct->tbl, b);
 	write_seqcount_end(&ct->seq);
 	ct->gc_pos = 0;
 	spin_unlock_bh(&ct->lock);
-	kvfree_rcu(old, rcu);
+	call_rcu(&old->rcu, buckets_free_rcu);
 	return 0;
 }

@@ -13,12 +13,19 @@
  * port's id (never reused, unlike ifindexes) and zone, so tenants with
  * overlapping addresses and two ports of one host never share an entry.
  *
- * Buckets are singly linked RCU lists ending in a "nulls" marker that
- * names the bucket: a reader that followed an entry into another bucket
- * (moved or freed and reused meanwhile) sees a foreign marker and looks
- * again, as does one that raced with a resize (a sequence count).  Resizes
- * happen in process context (the caller's GC work), never on the fast
- * path.
+ * A bucket is one cache line: five slots, each an entry with 16 bits of
+ * its hash (a tag), and the head of a chain for the entries that find no
+ * free slot.  A lookup reads the line, compares the tags and reads only the
+ * entries whose tag matches: a hit is two cache lines, the bucket's and the
+ * entry's, when the entry has a slot; the GC keeps at most two entries per
+ * bucket on average, so nearly all do.  An entry stays in its slot (or on
+ * the chain) until it is removed, so a reader that met a slot half
+ * rewritten (one entry's tag, another's pointer) only compares a key in
+ * vain.  Chains are singly linked RCU lists ending in a "nulls" marker
+ * that names the bucket: a reader that followed an entry into another
+ * bucket (moved by a resize) sees a foreign marker and looks again, as
+ * does one that raced with a resize (a sequence count).  Resizes happen in
+ * process context (the caller's GC work), never on the fast path.
  *
  * Timestamps are in the caller's clock ticks ("now" is always passed in, so
  * tests run on a fake clock), refreshed at most once per @refresh ticks so
@@ -73,35 +80,68 @@ struct csvx_conn_tuple {
 };
 
 struct csvx_conn_key {
-	u32 port;			/* port id */
-	u32 zone;
-	u8 family;
-	u8 proto;
-	u8 zone_is_vni;
-	u8 pad;
-	__be16 p[2];			/* the ports of a[] ends 0 and 1 */
-	u32 a[8];			/* IPv4: a[0], a[1]; IPv6: a[0..3], a[4..7] */
+	union {
+		struct {
+			u32 port;		/* port id */
+			u32 zone;
+			u8 family;
+			u8 proto;
+			u8 zone_is_vni;
+			u8 pad;
+			__be16 p[2];	/* the ports of a[] ends 0 and 1 */
+			u32 a[8];	/* IPv4: a[0], a[1]; IPv6: a[0..7] */
+		};
+		u64 w[6];		/* compared a word at a time */
+		u32 w32[12];		/* hashed */
+	};
 };
 
-/* The bytes an IPv4 key compares. */
+/* The bytes (three words) an IPv4 key compares. */
 #define CSVX_CONN_KEY4	(offsetof(struct csvx_conn_key, a) + 2 * sizeof(u32))
 
 struct csvx_conn {
-	struct csvx_conn __rcu *next;	/* ends in a nulls marker */
+	struct csvx_conn __rcu *next;	/* on a chain: ends in a nulls marker */
 	u32 hash;
 	u32 stamp;			/* last refresh, in ticks */
 	u32 gen;			/* rules' generation it was admitted by */
-	int ifindex;			/* of the port (for the GC) */
 	u32 state;			/* CSVX_CT_* and CSVX_CT_F_*, cmpxchg */
 	struct csvx_conn_key key;	/* IPv4: within the first cache line */
+	int ifindex;			/* of the port (for the GC) */
 	struct rcu_head rcu;
 	struct kmem_cache *cache;	/* where it goes back to */
 };
 
+#define CSVX_CONN_SLOTS		5
+
+/* One cache line: see "A bucket" above.  Tags: the hash's low 16 bits. */
+struct csvx_conn_bucket {
+	u16 tag[CSVX_CONN_SLOTS];
+	u16 unused[3];
+	struct csvx_conn __rcu *slot[CSVX_CONN_SLOTS];	/* NULL: free */
+	struct csvx_conn __rcu *chain;
+} ____cacheline_aligned;
+
+/* The entries per bucket the GC lets a table reach before it grows it. */
+#define CSVX_CONN_LOAD		2
+/*
+ * A bucket's chain (beyond its slots) holds at most this many entries more
+ * than four times the table's average load: at two entries per bucket a
+ * chain of 24 is as likely as 29 Poisson(2) arrivals in one bucket, ~1e-20,
+ * so only connections made to collide meet the cap, and it bounds what a
+ * lookup reads, whatever the hash.
+ */
+#define CSVX_CONN_CHAIN_MAX	16
+
+/*
+ * The lines are an allocation of their own, a power of two bytes (a
+ * header in it would double a kmalloc'ed array); this small header is
+ * what readers reach through ct->tbl, and it stays in their L1.
+ */
 struct csvx_conn_buckets {
 	u32 n;				/* power of two */
+	u32 shift;			/* 32 - log2(n): hash >> shift */
+	struct csvx_conn_bucket *b;
 	struct rcu_head rcu;
-	struct csvx_conn __rcu *b[];
 };
 
 struct csvx_conn_table {
@@ -113,7 +153,7 @@ struct csvx_conn_table {
 	u32 timeout[CSVX_CT_T_NR];	/* ticks, READ_ONCE */
 	u32 refresh;			/* ticks between stamp updates */
 	u32 gc_pos;			/* next bucket the GC looks at */
-	hsiphash_key_t key;
+	u32 seed;			/* of the hash, random */
 	struct kmem_cache *cache;
 	atomic_long_t evicted;		/* entries evicted for a new one */
 	atomic_long_t full;		/* new ones refused: table full */
@@ -142,11 +182,21 @@ bool csvx_conn_key_make(struct csvx_conn_key *key, u32 port, u32 zone,
 void csvx_conn_orig_tuple(const struct csvx_conn *c,
 			  struct csvx_conn_tuple *t);
 
+/*
+ * jhash2 of the key's words with a random seed per table, as the kernel
+ * hashes established TCP sockets (inet_ehashfn: jhash with a random
+ * secret) for the same 5-tuples from the same remote senders.  SipHash-1-3
+ * (hsiphash) over these 24 bytes cost as much as the two cache misses of
+ * the lookup itself in a loop of lookups (see BENCHMARKS.md); what keeps
+ * a flood of colliding connections harmless is not the hash alone but the
+ * cap on a bucket's chain (CSVX_CONN_CHAIN_MAX, csvx_conn_insert()).
+ */
 static inline u32 csvx_conn_hash(const struct csvx_conn_table *ct,
 				 const struct csvx_conn_key *key)
 {
-	return hsiphash(key, key->family == AF_INET ? CSVX_CONN_KEY4 :
-			sizeof(*key), &ct->key);
+	return jhash2(key->w32, key->family == AF_INET ?
+		      CSVX_CONN_KEY4 / sizeof(u32) : ARRAY_SIZE(key->w32),
+		      ct->seed);
 }
 
 /* The entry of @key, dead or alive (check with csvx_conn_alive). RCU. */
@@ -177,7 +227,8 @@ u32 csvx_conn_first_state(u8 proto, u8 tcp_flags);
  * Create the entry of @key (in the state and with the flags of @state).
  * An existing live entry is returned as it is (-EEXIST); an expired one
  * is reused.  A full table first evicts an expired or unreplied entry
- * near the new one's bucket, else refuses (-ENOSPC); -ENOMEM.
+ * near the new one's bucket, else refuses (-ENOSPC); so does a bucket
+ * whose chain holds CSVX_CONN_CHAIN_MAX entries, within itself; -ENOMEM.
  * Packet context or process context, any CPU.
  */
 int csvx_conn_insert(struct csvx_conn_table *ct,

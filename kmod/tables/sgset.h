@@ -58,7 +58,8 @@ struct csvx_set {
  * administrator inserts into these tables (packets only probe), so a
  * cheap mix seeded by the table's random key does: no hash flooding is
  * possible, and a probe costs a few multiplications instead of SipHash
- * rounds.  (The connection table, filled by packets, keeps hsiphash.)
+ * rounds.  (The connection table, filled by packets, uses jhash with a
+ * random seed and caps its chains: conn.h.)
  */
 static inline u32 csvx_sg_mix(const struct csvx_htab *h, u64 x)
 {

@@ -4,7 +4,9 @@
  * directions, TCP states and timeouts on a fake clock, refreshes that do
  * not write on every packet, the full-table policy (evict expired, then
  * unreplied, else refuse), the GC, resizing under readers, and inserts
- * racing from several threads.
+ * racing from several threads; the bucket lines (slots and chains) keep
+ * their invariants through churn, and readers racing slot reuse never
+ * miss a connection that stays.
  */
 #include "unit.h"
 #include "conn.h"
@@ -423,6 +425,223 @@ TEST_F(conn, concurrent_inserts)
 	}
 	EXPECT_EQ(5000, total);		/* each connection created once */
 	EXPECT_EQ(5000, csvx_conn_count(self->ct));
+}
+
+/* Everything conn.c promises about its buckets; NULL if all holds. */
+static const char *invariants(struct csvx_conn_table *ct)
+{
+	const struct csvx_conn_buckets *b = rcu_dereference(ct->tbl);
+	u32 i, k, j, count = 0;
+	struct csvx_conn *c;
+
+	if (b->n & (b->n - 1) || b->shift != 32 - (u32)__builtin_ctz(b->n))
+		return "bucket count not a power of two, or its shift wrong";
+	for (i = 0; i < b->n; i++) {
+		const struct csvx_conn_bucket *l = &b->b[i];
+
+		for (k = 0; k < CSVX_CONN_SLOTS; k++) {
+			c = rcu_dereference(l->slot[k]);
+			if (!c)
+				continue;
+			count++;
+			if (c->hash >> b->shift != i)
+				return "an entry in a slot of another bucket";
+			if (l->tag[k] != (u16)c->hash)
+				return "a slot's tag is not its entry's";
+			if (rcu_dereference(c->next) !=
+			    (struct csvx_conn *)(((unsigned long)i << 1) | 1))
+				return "a slot's entry does not end in its bucket's marker";
+			for (j = 0; j < k; j++)
+				if (rcu_dereference(l->slot[j]) == c)
+					return "an entry in two slots";
+		}
+		for (c = rcu_dereference(l->chain); !((unsigned long)c & 1);
+		     c = rcu_dereference(c->next)) {
+			count++;
+			if (c->hash >> b->shift != i)
+				return "an entry on another bucket's chain";
+			if (c->state & CSVX_CT_F_DEAD)
+				return "a dead entry still linked";
+		}
+		if ((unsigned long)c >> 1 != i)
+			return "a chain ends in another bucket's marker";
+	}
+	if (count != csvx_conn_count(ct))
+		return "count is wrong";
+	return NULL;
+}
+
+/* Random inserts and removes in few buckets: slots, chains, reuse. */
+TEST_F(conn, buckets_keep_their_invariants)
+{
+	struct csvx_conn *at[600] = {};
+	struct csvx_conn_tuple t;
+	struct csvx_conn *c;
+	struct unit_rng r;
+	u32 i, k;
+
+	unit_rng_init(&r, "buckets_keep_their_invariants");
+	self->ct->max = 600;
+	for (i = 0; i < 40000; i++) {
+		k = rnd(&r, 600);
+		t = tup4(6, 0x0a000001, k, 0x0a000002, 80);
+		if (!at[k]) {
+			ASSERT_EQ(0, first(self->ct, &t, 1, self->now,
+					   CSVX_TCP_SYN, true, &c));
+			at[k] = c;
+		} else {
+			csvx_conn_remove(self->ct, at[k]);
+			at[k] = NULL;
+		}
+		if (i % 97 == 0)
+			ASSERT_NULL(invariants(self->ct));
+		if (i % 5000 == 4999)
+			ASSERT_EQ(0, csvx_conn_resize(self->ct, i % 10000 ?
+						      16 : 256));
+	}
+	ASSERT_NULL(invariants(self->ct));
+	for (k = 0; k < 600; k++) {
+		t = tup4(6, 0x0a000001, k, 0x0a000002, 80);
+		EXPECT_EQ(at[k], find(self->ct, &t, 1, self->now, NULL));
+	}
+}
+
+struct churn_arg {
+	struct csvx_conn_table *ct;
+	u32 stable;
+	volatile bool stop;
+	unsigned long lookups, misses, wrong;
+};
+
+static void *churn_reader(void *p)
+{
+	struct churn_arg *a = p;
+	u32 i = 0;
+
+	rcu_register_thread();
+	while (!a->stop) {
+		struct csvx_conn_tuple t = tup4(6, 0x0a000001, i % a->stable,
+						0x0a000002, 80);
+		struct csvx_conn_key key;
+		struct csvx_conn *c;
+
+		csvx_conn_key_make(&key, 1, 7, false, &t);
+		rcu_read_lock();
+		c = csvx_conn_find(a->ct, &key, csvx_conn_hash(a->ct, &key));
+		if (!c)
+			a->misses++;
+		else if (memcmp(&c->key, &key, CSVX_CONN_KEY4) ||
+			 (c->state & CSVX_CT_F_DEAD))
+			a->wrong++;
+		rcu_read_unlock();
+		a->lookups++;
+		i++;
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+/*
+ * Stable connections share 16 buckets with many that come and go, so
+ * slots are freed and taken again under the readers' feet: a stable one
+ * is found every time, never a wrong or dead one.
+ */
+TEST_F_TIMEOUT(conn, readers_race_slot_reuse, 120)
+{
+	struct churn_arg a = { .stable = 40 };
+	struct csvx_conn *at[4000] = {};
+	struct csvx_conn_tuple t;
+	struct csvx_conn *c;
+	struct unit_rng r;
+	pthread_t th[2];
+	u32 i, k, ops = unit_scale(400000);
+
+	unit_rng_init(&r, "readers_race_slot_reuse");
+	csvx_conn_table_destroy(self->ct);
+	self->ct = table(self->cache, 10000, 16);
+	ASSERT_NE(NULL, self->ct);
+	a.ct = self->ct;
+	for (i = 0; i < a.stable; i++) {
+		t = tup4(6, 0x0a000001, i, 0x0a000002, 80);
+		ASSERT_EQ(0, first(self->ct, &t, 1, self->now, CSVX_TCP_SYN,
+				   true, &c));
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, churn_reader, &a));
+	for (i = 0; i < ops; i++) {
+		k = rnd(&r, 4000);
+		t = tup4(17, 0x0b000001, k, 0x0b000002, 53);
+		if (!at[k]) {
+			ASSERT_EQ(0, first(self->ct, &t, 1, self->now, 0,
+					   true, &c));
+			at[k] = c;
+		} else {
+			csvx_conn_remove(self->ct, at[k]);
+			at[k] = NULL;
+		}
+		if (i % 50000 == 49999)
+			ASSERT_EQ(0, csvx_conn_resize(self->ct,
+						      i % 100000 ? 16 : 1024));
+	}
+	a.stop = true;
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	ksft_print_msg("%u writes, %lu lookups\n", ops, a.lookups);
+	EXPECT_EQ(0, a.misses);
+	EXPECT_EQ(0, a.wrong);
+	EXPECT_NULL(invariants(self->ct));
+}
+
+/*
+ * Connections made to collide (found by trying keys against the table's
+ * seed, as an attacker who knew it would): the bucket's chain stops at the
+ * cap, further ones are refused (or take an evictable one's place), and
+ * the other buckets are untouched.
+ */
+TEST_F(conn, colliding_connections_are_capped)
+{
+	struct csvx_conn_table *ct = self->ct;
+	const struct csvx_conn_buckets *b = rcu_dereference(ct->tbl);
+	struct csvx_conn_tuple t;
+	struct csvx_conn_key key;
+	struct csvx_conn *c;
+	u32 sport, chain = 0, made = 0, refused = 0;
+
+	ct->max = 100000;
+	for (sport = 1; made + refused < 200; sport++) {
+		int err;
+
+		t = tup4(17, 0x0a000001, sport, 0x0a000002, 53);
+		csvx_conn_key_make(&key, 1, 7, false, &t);
+		if (csvx_conn_hash(ct, &key) >> b->shift != 0)
+			continue;
+		err = first(ct, &t, 1, self->now, 0, true, &c);
+		if (!err) {
+			csvx_conn_seen(ct, c, self->now, true, 0); /* replied */
+			made++;
+		} else {
+			ASSERT_EQ(-ENOSPC, err);
+			refused++;
+		}
+	}
+	for (c = rcu_dereference(b->b[0].chain); !((unsigned long)c & 1);
+	     c = rcu_dereference(c->next))
+		chain++;
+	ksft_print_msg("%u made, %u refused, chain %u\n", made, refused, chain);
+	EXPECT_EQ(CSVX_CONN_SLOTS + CSVX_CONN_CHAIN_MAX, made);
+	EXPECT_EQ(CSVX_CONN_CHAIN_MAX, chain);
+	EXPECT_EQ(refused, atomic_long_read(&ct->full));
+	EXPECT_NULL(invariants(ct));
+	/* another bucket takes new ones as before */
+	t = tup4(17, 0x0a000001, 1, 0x0a000003, 53);
+	for (sport = 1;; sport++) {
+		t.sport = htons(sport);
+		csvx_conn_key_make(&key, 1, 7, false, &t);
+		if (csvx_conn_hash(ct, &key) >> b->shift != 1)
+			continue;
+		ASSERT_EQ(0, first(ct, &t, 1, self->now, 0, true, &c));
+		break;
+	}
 }
 
 TEST_F(conn, lookup_cost)
