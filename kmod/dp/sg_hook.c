@@ -16,8 +16,8 @@
  * it has a filtered port; there, a frame of no filtered port costs the
  * hook call and one cache line (csvx_port_filtered()'s bitmap).
  *
- * An established packet costs: the bitmap, the port (bucket slot and the
- * port's first line), the connection (bucket slot and, for IPv4, one
+ * An established packet costs: the bitmap, the port (bucket line and the
+ * port's first line), the connection (bucket line and, for IPv4, one
  * line).  A first packet also reads the port's classifier (sg.h).
  */
 #include <linux/etherdevice.h>

@@ -14,8 +14,7 @@
  *    of members.
  *
  * A member is exactly one cache line (hash node, address, length, rcu
- * head), so a probe at a load factor below one reads the bucket slot and
- * the member.  Writers are serialised by the caller (tables.h); tests run
+ * head), so a probe reads the bucket's line and the member (htab.h).  Writers are serialised by the caller (tables.h); tests run
  * under RCU.
  */
 #ifndef _CSVX_SGSET_H

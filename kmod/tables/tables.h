@@ -172,9 +172,9 @@ int csvx_flood_del(struct csvx_tables *t, u32 vni,
 /*
  * An FDB entry never changes once published: an update publishes a new one
  * in its place.  Entries start on a cache line, and the first one holds
- * the hash, the key and the result: a lookup reads the bucket slot and
- * that line of the entries of the bucket up to the one it finds (1.25 to
- * 1.5 of them on average, by the load factor).
+ * the hash, the key and the result: a lookup reads the bucket's line and
+ * that line of the entry whose tag matches (htab.h), two lines in all for
+ * nearly every entry.
  */
 struct csvx_fdb {
 	struct csvx_hnode node;		/* private: the FDB table (fdb.c) */
