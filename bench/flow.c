@@ -7,8 +7,9 @@
  *
  * csvx's table is filled by csvx_conn_insert() and then sized the way the
  * module's GC sizes it (kmod/dp/sg_hook.c: grown above CSVX_CONN_LOAD
- * entries per bucket line to the next power of two of the count, at most
- * the next power of two of max-flows / CSVX_CONN_LOAD, 2^19 by default).
+ * entries per bucket line to the next power of two of the count divided
+ * by CSVX_CONN_LOAD, at most the next power of two of max-flows / 2, 2^19
+ * lines by default).
  * rte_hash gets the very key bytes csvx compares (port id, zone, family,
  * protocol, both ends: 24 bytes), zero-padded to 32 for its vector compare
  * (24 measured no faster), CRC32 hashing, the result in the data pointer,
@@ -66,7 +67,8 @@ static void gc_resize(struct csvx_conn_table *ct)
 		if (!(count > n * CSVX_CONN_LOAD && n < most))
 			break;
 		if (csvx_conn_resize(ct, min_t(u32, most,
-					       roundup_pow_of_two(count))))
+					       roundup_pow_of_two(count) /
+					       CSVX_CONN_LOAD)))
 			break;
 	}
 }

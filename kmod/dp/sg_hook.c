@@ -624,15 +624,17 @@ static void csvx_sg_gc(struct work_struct *work)
 	count = csvx_conn_count(ct);
 	/*
 	 * Up to CSVX_CONN_LOAD entries per bucket line (nearly all of them
-	 * then have a slot); grown to one per line, so that it does not grow
-	 * again soon, but never beyond what max-flows needs.
+	 * then have a slot), doubled when above, but never beyond what
+	 * max-flows needs.  A line is 64 bytes: more lines would cost more
+	 * cache than the chains they shorten.
 	 */
 	most = max_t(u32, roundup_pow_of_two(max_t(u32, READ_ONCE(ct->max),
 						   1)) / CSVX_CONN_LOAD,
 		     CSVX_CT_MIN_BUCKETS);
 	if (count > n * CSVX_CONN_LOAD && n < most)
 		csvx_conn_resize(ct, min_t(u32, most,
-					   roundup_pow_of_two(count)));
+					   roundup_pow_of_two(count) /
+					   CSVX_CONN_LOAD));
 	else if (count < n * CSVX_CONN_LOAD / 8 && n > CSVX_CT_MIN_BUCKETS)
 		csvx_conn_resize(ct, max_t(u32, n / 4, CSVX_CT_MIN_BUCKETS));
 	WRITE_ONCE(cn->tables.count[CSVX_PARAM_MAX_FLOWS], count);
