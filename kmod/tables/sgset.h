@@ -14,8 +14,8 @@
  *    of members.
  *
  * A member is exactly one cache line (hash node, address, length, rcu
- * head), so a probe reads the bucket's line and the member (htab.h).  Writers are serialised by the caller (tables.h); tests run
- * under RCU.
+ * head), so a probe reads the bucket's line and the member (htab.h).
+ * Writers are serialised by the caller (tables.h); tests run under RCU.
  */
 #ifndef _CSVX_SGSET_H
 #define _CSVX_SGSET_H
