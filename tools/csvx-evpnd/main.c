@@ -500,6 +500,7 @@ out:
 	rt_fini();
 	st_fini();
 	shadow_fini();
+	nls_fini();
 	log_close();
 	return rc;
 }

@@ -21,7 +21,16 @@
 #define RX_SIZE		(64 * 1024)	/* a dump skb is at most 32 KiB */
 #define RING		8192		/* > max_inflight, power of two */
 
-static char rxbuf[RX_SIZE] __attribute__((aligned(8)));
+/*
+ * Receive buffers, one per nesting level: a reply's callback may submit a
+ * request, find the window full and wait for answers (nls_submit2()), and
+ * an event's handler may do the same.  That inner nls_recv() must not
+ * overwrite the batch the outer one is still walking, or the rest of it
+ * (acks, events) is lost and its requests stay "in flight" for ever.
+ */
+#define RX_DEPTH	8
+static char *rxbufs[RX_DEPTH];
+static unsigned int rx_depth;
 
 bool nls_is_open(const struct nlsock *s)
 {
@@ -68,6 +77,14 @@ void nls_close(struct nlsock *s)
 	s->reqs = NULL;
 	s->inflight = 0;
 	s->txlen = 0;
+}
+
+void nls_fini(void)
+{
+	for (unsigned int i = 0; i < RX_DEPTH; i++) {
+		free(rxbufs[i]);
+		rxbufs[i] = NULL;
+	}
 }
 
 int nls_join(struct nlsock *s, unsigned int group)
@@ -255,9 +272,31 @@ static void dispatch(struct nlsock *s, const struct nlmsghdr *nlh)
 	}
 }
 
+static int recv_batch(struct nlsock *s, bool block, char *rxbuf);
+
 int nls_recv(struct nlsock *s, bool block)
 {
-	struct iovec iov = { rxbuf, sizeof(rxbuf) };
+	char *buf;
+	int rc;
+
+	if (rx_depth < RX_DEPTH) {
+		if (!rxbufs[rx_depth])
+			rxbufs[rx_depth] = xcalloc(1, RX_SIZE);
+		buf = rxbufs[rx_depth];
+	} else {
+		buf = xcalloc(1, RX_SIZE);
+	}
+	rx_depth++;
+	rc = recv_batch(s, block, buf);
+	rx_depth--;
+	if (rx_depth >= RX_DEPTH)
+		free(buf);
+	return rc;
+}
+
+static int recv_batch(struct nlsock *s, bool block, char *rxbuf)
+{
+	struct iovec iov = { rxbuf, RX_SIZE };
 	struct sockaddr_nl sa;
 	struct msghdr mh = {
 		.msg_name = &sa, .msg_namelen = sizeof(sa),

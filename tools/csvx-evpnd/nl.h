@@ -59,6 +59,8 @@ struct nlsock {
 
 int nls_open(struct nlsock *s, int bus, const char *name, int rcvbuf);
 void nls_close(struct nlsock *s);
+/* frees what every socket shared (at exit) */
+void nls_fini(void);
 bool nls_is_open(const struct nlsock *s);
 int nls_join(struct nlsock *s, unsigned int group);
 int nls_leave(struct nlsock *s, unsigned int group);
