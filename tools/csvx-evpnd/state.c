@@ -180,6 +180,9 @@ static struct {
 	/* zebra's remote state in the kernel: remote MACs + flood entries */
 	unsigned long k_remote;
 	bool emptied;			/* it just went from some to none */
+	/* and the routes in the VRFs' tables */
+	unsigned long k_routes;
+	bool routes_emptied;
 	unsigned long long deferred, cx_writes, k_writes, cx_errors, k_errors;
 } st;
 
@@ -418,6 +421,21 @@ static void k_remote_count(bool was, bool is)
 		st.emptied = false;
 	} else if (st.k_remote && !--st.k_remote && !st.in_resync) {
 		st.emptied = true;
+	}
+}
+
+/* The same for routes: zebra removes every route bgpd installed when bgpd
+ * leaves, and that need not come within withdraw-delay of the MACs. */
+static void route_set_k(struct routek *r, bool present)
+{
+	if (r->k_present == present)
+		return;
+	r->k_present = present;
+	if (present) {
+		st.k_routes++;
+		st.routes_emptied = false;
+	} else if (st.k_routes && !--st.k_routes && !st.in_resync) {
+		st.routes_emptied = true;
 	}
 }
 
@@ -846,7 +864,7 @@ static void vrf_clear_kernel(const char *name)
 		struct routek *r = container_of(n, struct routek, o.node);
 
 		if (!strcmp(r->k.vrf, name) && r->k_present) {
-			r->k_present = false;
+			route_set_k(r, false);
 			dirty(&r->o, D_IN, true);
 		}
 	}
@@ -995,9 +1013,9 @@ void st_k_route(uint32_t table, const struct addr *prefix, uint8_t plen, uint32_
 	if (del) {
 		if (!r->k_present)
 			return;
-		r->k_present = false;
+		route_set_k(r, false);
 	} else {
-		r->k_present = true;
+		route_set_k(r, true);
 		r->k_nhid = nhid;
 		r->k_nnh = (uint8_t)(nnh > RT_MAX_NH ? RT_MAX_NH : nnh);
 		memset(r->k_nh, 0, sizeof(r->k_nh));
@@ -1267,12 +1285,18 @@ static bool removal_due(struct obj *o)
 			list_add_tail(&st.later, &o->later);
 		return false;
 	}
-	if (st.emptied && !st.k_remote) {
-		st.emptied = false;
+	if ((st.emptied && !st.k_remote) || (st.routes_emptied && !st.k_routes)) {
+		const char *what = st.emptied && !st.k_remote ?
+			"every remote MAC and flood entry" : "every VRF route";
+
+		st.emptied = st.routes_emptied = false;
 		st.deferred++;
-		if (st_hold_request)
-			st_hold_request("zebra removed every remote MAC and flood entry at once "
-					"(bgpd gone?)");
+		if (st_hold_request) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "zebra removed %s at once (bgpd gone?)", what);
+			st_hold_request(why);
+		}
 		return false;
 	}
 	if (st_frr_ok && !st_frr_ok()) {
@@ -1341,6 +1365,21 @@ static unsigned int remote_ips(const struct fdbk *f, struct addr *ips)
 	return n;
 }
 
+/* Does csvx have an IP of F that IPS (sorted) has not? */
+static bool ips_lost(const struct fdbk *f, const struct addr *ips, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < f->c_nips; i++) {
+		for (j = 0; j < n; j++)
+			if (addr_eq(&f->c_ips[i], &ips[j]))
+				break;
+		if (j == n)
+			return true;
+	}
+	return false;
+}
+
 /* csvx follows zebra's remote MAC (type 2) */
 static void fdb_in(struct fdbk *f)
 {
@@ -1350,15 +1389,28 @@ static void fdb_in(struct fdbk *f)
 	if (!csvx_ready_vni(f->k.vni) || f->o.c_inflight || fdb_is_local(f))
 		return;
 	if (addr_is_set(&f->k_remote)) {
-		removal_off(&f->o);
 		memcpy(want.mac, f->k.mac, ETH_ALEN);
 		want.remote = f->k_remote;
 		want.nips = remote_ips(f, want.ips);
 		if (f->c_present && addr_eq(&f->c_remote, &want.remote) &&
 		    f->c_nips == want.nips &&
 		    (!want.nips || !memcmp(f->c_ips, want.ips, want.nips * sizeof(*want.ips)))) {
+			removal_off(&f->o);
 			f->o.rewrites = 0;
 			return;
+		}
+		/*
+		 * An IP zebra took away from a MAC that stays is a withdrawal
+		 * like any other, and waits like one: a stopping zebra deletes
+		 * the neighbours before the MACs, so only the hold that the
+		 * MACs' removal starts keeps the IPs in csvx.
+		 */
+		if (f->c_present && addr_eq(&f->c_remote, &want.remote) &&
+		    ips_lost(f, want.ips, want.nips)) {
+			if (!removal_due(&f->o))
+				return;
+		} else {
+			removal_off(&f->o);
 		}
 		if (!may_write(&f->o, HOLD_IN))
 			return;
@@ -1912,6 +1964,8 @@ static void clear_kernel(void)
 	st.emptied = false;
 	htab_for_each(n, &it, &st.obj[O_ROUTE])
 		container_of(n, struct routek, o.node)->k_present = false;
+	st.k_routes = 0;
+	st.routes_emptied = false;
 	htab_for_each(n, &it, &st.nh) {
 		htab_remove(&st.nh, n);
 		free(container_of(n, struct nhk, node));
