@@ -106,6 +106,7 @@ int main(void)
 		ok(mac_parse("02:00:5e:00:01:0a", mac) && mac[5] == 0x0a &&
 		   !mac_parse("02:00:5e:00:01", mac), "mac_parse");
 	}
-	printf("# %d tests, %d failed\n", tests, failed);
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
+	       tests - failed, failed);
 	return failed ? 1 : 0;
 }
