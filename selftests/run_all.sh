@@ -180,6 +180,9 @@ build_dir() {	# build_dir DIR: `make -C DIR` as a test, if DIR has a Makefile
 	return "$rc"
 }
 build_dir tools/csvxctl || true
+# the EVPN agent: net/evpn.sh runs it in the guests, its own tables are unit-tested
+evpnd_built=0
+if build_dir tools/csvx-evpnd; then evpnd_built=1; fi
 unit_built=0 api_built=0
 if want_suite unit && build_dir selftests/unit; then unit_built=1; fi
 if [ -n "$guest_suite" ] && [ "$guest_suite" != net ] && build_dir selftests/api; then api_built=1; fi
@@ -218,6 +221,11 @@ if want_suite unit; then
 			res_tap "unit" "$run/unit/run.log" "$rc"
 			if [ "$rc" != 0 ]; then ci_show "unit" "$run/unit/run.log"; fi
 		fi
+		if [ "$evpnd_built" = 1 ]; then
+			make -s -C "$repo/tools/csvx-evpnd" test_htab >/dev/null 2>&1 || true
+			run_tap_binary "unit: csvx-evpnd/test_htab" "$repo/tools/csvx-evpnd/test_htab" \
+				"$run/unit/csvx-evpnd_test_htab.log"
+		fi
 		timing "unit tests" "$(elapsed "$t")"
 	else
 		res_record fail "unit: suite exists" "selftests/unit/Makefile missing"
@@ -237,7 +245,9 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 	local kver kdir image moddir="" ko extra="" tmo=${CSVX_GUEST_TIMEOUT:-3600} out=$run/$k
 	local ttmo=${CSVX_TEST_TIMEOUT:-600}
 	local t rc=0 gs=(--label "$k" --suite "$guest_suite")
-	local genv=()
+	local genv=() v
+	# EVPN_* (net/evpn.sh's knobs: EVPN_SCALE, EVPN_PHASES, ...) go in as given
+	for v in ${!EVPN_@}; do genv+=(-e "$v=${!v}"); done
 	mkdir -p "$out"
 	if [ "$k" = debug ]; then
 		say "debug: waiting for the debug kernel build"
@@ -268,6 +278,12 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 		genv+=(-e "CSVX_DP_WAIT=${CSVX_DP_WAIT:-4}")
 		[ -n "$only" ] || genv+=(-e "CSVX_ONLY=${CSVX_DEBUG_ONLY:-test_* l2.sh irb.sh lifecycle.sh}")
 	else
+		# FRR's EVPN scenario (5 minutes) runs on Debian 12's default
+		# kernel; `--only evpn.sh` or CSVX_EVPN_KERNELS="6.1 6.12" for both.
+		case " ${CSVX_EVPN_KERNELS:-6.1} " in
+		*" $k "*) ;;
+		*) genv+=(-e "CSVX_EXCLUDE=evpn.sh") ;;
+		esac
 		kver=$("$vm/kernels.sh" installed "$k")
 		if [ -z "$kver" ]; then
 			res_record fail "$k: kernel installed" "no $k kernel with headers (selftests/vm/deps.sh)"

@@ -14,7 +14,8 @@
 # otherwise the guest asks make itself.  Exit status 0 iff nothing failed.
 # Timeouts per binary/scenario: CSVX_TEST_TIMEOUT (default 600 s).
 # CSVX_ONLY: space-separated globs; if set, only the API binaries and
-# scenarios whose file name matches one of them run.
+# scenarios whose file name matches one of them run.  CSVX_EXCLUDE: globs
+# of file names not to run (CSVX_ONLY wins over it).
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,8 +47,14 @@ loaded() { [ -e /sys/module/csvx ]; }
 safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'; }
 wanted() {
 	local - g
-	[ -z "${CSVX_ONLY:-}" ] && return 0
 	set -f
+	if [ -z "${CSVX_ONLY:-}" ]; then
+		for g in ${CSVX_EXCLUDE:-}; do
+			# shellcheck disable=SC2053
+			[[ $1 == $g ]] && return 1
+		done
+		return 0
+	fi
 	for g in $CSVX_ONLY; do
 		# shellcheck disable=SC2053
 		[[ $1 == $g ]] && return 0
@@ -82,7 +89,7 @@ fi
 
 netns_before=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
 leftover_netns() {
-	local name=$1 now extra
+	local name=$1 now extra n
 	now=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
 	extra=$(comm -13 <(echo "$netns_before") <(echo "$now") | tr '\n' ' ')
 	if [ -n "${extra// /}" ]; then
