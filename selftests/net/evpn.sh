@@ -11,7 +11,7 @@
 #
 #   VRF red (L3VNI 5001, router MAC 02:aa:00:00:00:0N on hv-N)
 #   VNI 100 (red, 10.1.0.0/24) on a, b, c     VNI 200 (red, 10.2.0.0/24) on a, b
-#   VNI 300 (no VRF, 10.3.0.0/24) on a, b     VNI 400 (red, 10.4.0.0/24) on c
+#   VNI 300 (no VRF, 10.3.0.0/24, by modifyvxlan.sh) on a, b   VNI 400 (red, 10.4.0.0/24) on c
 #   only, whose subnet hv-c also originates as a type-5 route
 #
 # Checks: remote MACs/IPs, flood lists (type 3) exactly where the VNI is,
@@ -40,6 +40,7 @@
 # CSVX_KO (the module, for the reload test; else modprobe csvx).
 # Exit: 0 all passed, 1 a check failed, 4 FRR (or the agent) missing.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 FRR_BIN=${FRR_BIN:-/usr/lib/frr}
@@ -183,11 +184,11 @@ frr_pid() {
 
 # frr_stop NAME: as frrinit.sh does: bgpd first, then zebra
 frr_stop() {
-	local d pid i
+	local d pid
 	for d in bgpd zebra; do
 		pid=$(frr_pid "$1" "$d") || continue
 		kill -TERM "$pid" 2>/dev/null || continue
-		for i in $(seq 300); do
+		for _ in $(seq 300); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -300,8 +301,8 @@ same_as() {
 
 # settle HV...: wait until csvx's state on every HV stays the same for 2 s
 settle() {
-	local h i
-	for i in $(seq 30); do
+	local h
+	for _ in $(seq 30); do
 		for h in "$@"; do snapshot "$h" >"$WORK/$h.settle"; done
 		sleep 2
 		for h in "$@"; do same_as "$h" "$WORK/$h.settle" >/dev/null || continue 2; done
@@ -429,6 +430,16 @@ trap 'RET=1; info "terminated"; exit 1' TERM
 
 # ============================================================ topology ==
 
+# cs_vxlan HV VNI: modifyvxlan.sh as CloudStack's agent runs it
+cs_vxlan() {
+	mkdir -p "$WORK/locks"
+	n "hv-$1" env CSVXCTL="$CSVXCTL" CSVX_LOCK_DIR="$WORK/locks" \
+		CSVX_CLOUDSTACK_CONF=/nonexistent CSVX_LOCK_WAIT=60 \
+		"$REPO/tools/cloudstack/modifyvxlan.sh" -v "$2" -p uplink -b "brvx-$2" -o add ||
+		return 1
+	VNI_HVS[$2]="${VNI_HVS[$2]:-} $1"
+}
+
 info "topology: 3 hypervisors and a route reflector"
 fabric
 hv a 1
@@ -440,9 +451,12 @@ for h in a b c; do
 	ctl "$h" vrf add red id 10 l3vni 5001 rmac "${RMAC[$h]}"
 	vni "$h" 100 vrf red gateway 10.1.0.1/24 gwmac "$GW1"
 done
+# VNI 300 is CloudStack's EVPN mode as is: an L2 network whose VTEP and
+# bridge the agent's modifyvxlan.sh (our drop-in) creates, remote VTEPs
+# from BGP alone
 for h in a b; do
 	vni "$h" 200 vrf red gateway 10.2.0.1/24 gwmac "$GW2"
-	vni "$h" 300
+	cs_vxlan "$h" 300
 done
 vni c 400 vrf red gateway 10.4.0.1/24 gwmac "$GW4"
 
@@ -771,9 +785,13 @@ phase_reload() {
 		check "agents still running without the module" agents_ab
 		"${reload[@]}"
 		check "module back" test -e /sys/module/csvx
+		# the agent re-plugs the VM's NIC: modifyvxlan.sh add again
+		# (the bridge is there, the VTEP device is made anew)
 		for h in a b; do
-			ctl "$h" vni add 300 dev vxlan300 local "${HV_ADDR[$h]}"
-			n "hv-$h" ip link set vxlan300 master brvx-300 up
+			n "hv-$h" env CSVXCTL="$CSVXCTL" CSVX_LOCK_DIR="$WORK/locks" \
+				CSVX_CLOUDSTACK_CONF=/nonexistent CSVX_LOCK_WAIT=60 \
+				"$REPO/tools/cloudstack/modifyvxlan.sh" -v 300 -p uplink \
+				-b brvx-300 -o add
 		done
 		ctl a fdb add vni 300 mac 02:00:00:00:03:0a ip 10.3.0.11
 		ctl b fdb add vni 300 mac 02:00:00:00:03:0b ip 10.3.0.12
