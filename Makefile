@@ -5,6 +5,9 @@
 #   make check                 every test suite (selftests/run_all.sh)
 #   make unit                  native unit tests of the table code
 #   make bench                 native table benchmarks vs DPDK (BENCHMARKS.md)
+#   make bench-vm [BENCH_VM_ARGS=]
+#                              in-guest datapath: csvx vs kernel vxlan + bridge,
+#                              iptables + ipset (bench/vm/run.sh, BENCHMARKS.md)
 #   make install [DESTDIR=] [PREFIX=/usr]
 #                              csvxctl and csvxctl(8), the CloudStack scripts in
 #                              $(PREFIX)/share/csvx/cloudstack, the modules-load.d
@@ -48,6 +51,9 @@ unit:
 bench:
 	$(MAKE) -C bench run
 
+bench-vm:
+	bench/vm/run.sh $(BENCH_VM_ARGS)
+
 check:
 	./selftests/run_all.sh
 
@@ -58,7 +64,7 @@ clean:
 	-$(MAKE) -C selftests/api clean
 	-$(MAKE) -C bench clean
 
-.PHONY: all module sparse tools unit bench check clean
+.PHONY: all module sparse tools unit bench bench-vm check clean
 
 # ---- installation (docs/INSTALL.md) ------------------------------------------------
 # Each piece is installed if its source is in the tree (security_group.py,
