@@ -125,8 +125,10 @@ hvpair() {
 # then also gets its GRO callback, csvx's has none.  A veth takes the NAPI
 # path only for frames from a peer without TSO (or from a local socket).
 napi() {
-	n "$1" ethtool -K "$2" gro on >/dev/null
-	n "$3" ethtool -K "$4" tso off >/dev/null
+	if ! n "$1" ethtool -K "$2" gro on >/dev/null 2>&1 ||
+	   ! n "$3" ethtool -K "$4" tso off >/dev/null 2>&1; then
+		say "WARNING: no NAPI ring for $2 in $1 (ethtool failed)"
+	fi
 }
 
 # vni SIDE HV ID LOCAL REMOTE: the VTEP device vxlanID in bridge brvx-ID,
@@ -380,15 +382,20 @@ check_fdb() {
 	mac=$(printf '02:01:00:%02x:%02x:%02x' $((i >> 16 & 255)) $((i >> 8 & 255)) $((i & 255)))
 	got=$(ctl c-a -j params show | python3 -c '
 import json, sys
-for p in json.load(sys.stdin):
-    if p.get("param") == "max-fdb":
-        print(p.get("in-use", 0))')
-	[ "$got" -ge "$nfdb" ] || die "csvx FDB of c-a holds $got entries, want $nfdb and more"
+d = json.load(sys.stdin)
+for p in d if isinstance(d, list) else [d]:
+    if isinstance(p, dict) and p.get("param") == "max-fdb":
+        print(p.get("in-use", 0))
+        break
+else:
+    print(0)') || got=0
+	# A failed check is reported, and the measurements still run.
+	[ "$got" -ge "$nfdb" ] || say "CHECK FAILED: csvx FDB of c-a holds $got entries, want $nfdb and more"
 	n k-a bridge fdb get "$mac" dev vxlan100 self | grep -q 'dst 10.99.0.2' ||
-		die "$mac missing in vxlan100's FDB on k-a"
+		say "CHECK FAILED: $mac missing in vxlan100's FDB on k-a"
 	n k-a bridge fdb get "$mac" br brvx-100 | grep -q 'extern_learn' ||
-		die "$mac missing in brvx-100's FDB on k-a"
-	say "FDB: csvx holds $got entries on c-a, $mac is in both kernel tables of k-a"
+		say "CHECK FAILED: $mac missing in brvx-100's FDB on k-a"
+	say "FDB: csvx holds $got entries on c-a; $mac looked up in both kernel tables of k-a"
 }
 
 label() {
