@@ -313,6 +313,11 @@ diag() {
 			k-a | k-b) n "$ns" iptables -L -v -n -x 2>&1 | grep -v '^ *0 *0 ' ;;
 			esac
 			case "$ns" in ?-a | ?-b) n "$ns" nstat -az 2>&1 | grep -v ' 0 *0.0$' ;; esac
+			# frames that came through the veth's NAPI ring, not the backlog
+			case "$ns" in
+			?-a | ?-b) n "$ns" ethtool -S uplink 2>&1 | grep xdp_packets ;;
+			?-fb | ?-sb) n "$ns" ethtool -S eth0 2>&1 | grep xdp_packets ;;
+			esac
 		done
 	} >"$out/diag-$1-$s.txt" 2>&1 || true
 }
