@@ -343,7 +343,8 @@ static void *reader(void *p)
 		c = csvx_conn_find(a->ct, &key, csvx_conn_hash(a->ct, &key));
 		if (!c)
 			a->misses++;
-		else if (memcmp(&c->key, &key, CSVX_CONN_KEY4))
+		else if (memcmp(&c->key, &key, CSVX_CONN_KEY4) ||
+			 (c->state & CSVX_CT_F_DEAD))
 			a->wrong++;
 		rcu_read_unlock();
 		a->lookups++;
@@ -506,41 +507,6 @@ TEST_F(conn, buckets_keep_their_invariants)
 	}
 }
 
-struct churn_arg {
-	struct csvx_conn_table *ct;
-	u32 stable;
-	volatile bool stop;
-	unsigned long lookups, misses, wrong;
-};
-
-static void *churn_reader(void *p)
-{
-	struct churn_arg *a = p;
-	u32 i = 0;
-
-	rcu_register_thread();
-	while (!a->stop) {
-		struct csvx_conn_tuple t = tup4(6, 0x0a000001, i % a->stable,
-						0x0a000002, 80);
-		struct csvx_conn_key key;
-		struct csvx_conn *c;
-
-		csvx_conn_key_make(&key, 1, 7, false, &t);
-		rcu_read_lock();
-		c = csvx_conn_find(a->ct, &key, csvx_conn_hash(a->ct, &key));
-		if (!c)
-			a->misses++;
-		else if (memcmp(&c->key, &key, CSVX_CONN_KEY4) ||
-			 (c->state & CSVX_CT_F_DEAD))
-			a->wrong++;
-		rcu_read_unlock();
-		a->lookups++;
-		i++;
-	}
-	rcu_unregister_thread();
-	return NULL;
-}
-
 /*
  * Stable connections share 16 buckets with many that come and go, so
  * slots are freed and taken again under the readers' feet: a stable one
@@ -548,7 +514,7 @@ static void *churn_reader(void *p)
  */
 TEST_F_TIMEOUT(conn, readers_race_slot_reuse, 120)
 {
-	struct churn_arg a = { .stable = 40 };
+	struct reader_arg a = { .n = 40 };
 	struct csvx_conn *at[4000] = {};
 	struct csvx_conn_tuple t;
 	struct csvx_conn *c;
@@ -561,13 +527,13 @@ TEST_F_TIMEOUT(conn, readers_race_slot_reuse, 120)
 	self->ct = table(self->cache, 10000, 16);
 	ASSERT_NE(NULL, self->ct);
 	a.ct = self->ct;
-	for (i = 0; i < a.stable; i++) {
+	for (i = 0; i < a.n; i++) {
 		t = tup4(6, 0x0a000001, i, 0x0a000002, 80);
 		ASSERT_EQ(0, first(self->ct, &t, 1, self->now, CSVX_TCP_SYN,
 				   true, &c));
 	}
 	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, churn_reader, &a));
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, reader, &a));
 	for (i = 0; i < ops; i++) {
 		k = rnd(&r, 4000);
 		t = tup4(17, 0x0b000001, k, 0x0b000002, 53);
