@@ -430,13 +430,17 @@ trap 'RET=1; info "terminated"; exit 1' TERM
 
 # ============================================================ topology ==
 
-# cs_vxlan HV VNI: modifyvxlan.sh as CloudStack's agent runs it
-cs_vxlan() {
+# cs_add HV VNI: modifyvxlan.sh add, as CloudStack's agent runs it
+cs_add() {
 	mkdir -p "$WORK/locks"
 	n "hv-$1" env CSVXCTL="$CSVXCTL" CSVX_LOCK_DIR="$WORK/locks" \
 		CSVX_CLOUDSTACK_CONF=/nonexistent CSVX_LOCK_WAIT=60 \
-		"$REPO/tools/cloudstack/modifyvxlan.sh" -v "$2" -p uplink -b "brvx-$2" -o add ||
-		return 1
+		"$REPO/tools/cloudstack/modifyvxlan.sh" -v "$2" -p uplink -b "brvx-$2" -o add
+}
+
+# cs_vxlan HV VNI: a new VNI of the scenario, made by modifyvxlan.sh
+cs_vxlan() {
+	cs_add "$1" "$2" || return 1
 	VNI_HVS[$2]="${VNI_HVS[$2]:-} $1"
 }
 
@@ -788,10 +792,7 @@ phase_reload() {
 		# the agent re-plugs the VM's NIC: modifyvxlan.sh add again
 		# (the bridge is there, the VTEP device is made anew)
 		for h in a b; do
-			n "hv-$h" env CSVXCTL="$CSVXCTL" CSVX_LOCK_DIR="$WORK/locks" \
-				CSVX_CLOUDSTACK_CONF=/nonexistent CSVX_LOCK_WAIT=60 \
-				"$REPO/tools/cloudstack/modifyvxlan.sh" -v 300 -p uplink \
-				-b brvx-300 -o add
+			cs_add "$h" 300
 		done
 		ctl a fdb add vni 300 mac 02:00:00:00:03:0a ip 10.3.0.11
 		ctl b fdb add vni 300 mac 02:00:00:00:03:0b ip 10.3.0.12
