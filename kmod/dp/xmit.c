@@ -140,9 +140,11 @@ void csvx_encap(struct csvx_net *cn, struct net_device *dev, struct sk_buff *skb
 	vxh->vx_vni = cpu_to_be32(vni << 8);
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 
+	/* The device's own tx counters are iptunnel_xmit()'s to bump, as
+	 * for the kernel's vxlan devices; adding here counted each frame twice.
+	 */
 	csvx_dp_count(dev, CSVX_STAT_TX_PACKETS, 1);
 	csvx_dp_count(dev, CSVX_STAT_TX_BYTES, len);
-	dev_sw_netstats_tx_add(dev, 1, len);
 
 	if (remote->family == AF_INET)
 		csvx_encap4(cn, dev, skb, local, remote, sport, dport, tos);
