@@ -54,7 +54,8 @@
 # CSVX_DEBUG_GUEST_TIMEOUT (default 5400), CSVX_TEST_TIMEOUT (per test binary
 # or scenario in the guest, default 600, 1200 on the debug kernel; a guest
 # whose output stops for that long plus 300 s is stopped as hung),
-# CSVX_DEBUG_JOBS (make -j of the background debug kernel build, default 2),
+# CSVX_GUEST_LANES (2: the debug guest runs beside the others; 1: one guest
+# at a time), CSVX_DEBUG_JOBS (make -j of the background debug kernel build, default 2),
 # CSVX_DEBUG_SCALE (CSVX_TEST_SCALE in the debug guest: percent of each
 # API scale test's size, default 10),
 # CSVX_DEBUG_ONLY (the --only globs of the debug guest; default all API
@@ -252,7 +253,13 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 	if [ "$k" = debug ]; then
 		say "debug: waiting for the debug kernel build"
 		rc=0
-		wait "$dk_pid" || rc=$?
+		if [ "$BASHPID" = "$$" ]; then
+			wait "$dk_pid" || rc=$?
+		else
+			# a guest lane of its own: the build is not this
+			# subshell's child, its done file tells how it went
+			while kill -0 "$dk_pid" 2>/dev/null; do sleep 2; done
+		fi
 		dk_pid=
 		timing "debug kernel build (background, cached: $(grep -q building "$run/debug-kernel.log" && echo no || echo yes))" "$(elapsed "$t_dk")"
 		local dkdir
@@ -347,10 +354,28 @@ guest_kernel() {	# guest_kernel K: one kernel's module build, boot, suites, chec
 	say "$k: $(grep -c $'^pass\t'"$k: " "$RES_FILE" || true) passed, $(grep -c $'^fail\t'"$k: " "$RES_FILE" || true) failed"
 }
 
-if [ -n "$guest_suite" ]; then
-	for k in 6.1 6.12 debug; do
+guest_lane() {	# guest_lane K...: these guests, one after another
+	local k
+	for k in "$@"; do
 		if want_kernel "$k"; then guest_kernel "$k"; fi
 	done
+}
+# A TCG guest keeps about one host CPU busy (its tests are mostly one
+# shell and one ping at a time): on two cores the debug guest runs beside
+# the 6.1 and 6.12 guests, its report printed when both lanes are done.
+# CSVX_GUEST_LANES=1 runs the three one after another.
+if [ -n "$guest_suite" ]; then
+	if [ "${CSVX_GUEST_LANES:-2}" -ge 2 ] && [ "$(nproc)" -ge 2 ] && want_kernel debug &&
+		{ want_kernel 6.1 || want_kernel 6.12; }; then
+		say "guests: debug in a lane of its own beside 6.1 and 6.12 (its log: $run/lane-debug.out)"
+		(guest_lane debug) >"$run/lane-debug.out" 2>&1 &
+		lane_pid=$!
+		guest_lane 6.1 6.12
+		wait "$lane_pid" || true
+		cat "$run/lane-debug.out"
+	else
+		guest_lane 6.1 6.12 debug
+	fi
 fi
 
 # ---- DKMS ------------------------------------------------------------------------------
