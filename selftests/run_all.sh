@@ -223,9 +223,11 @@ if want_suite unit; then
 			if [ "$rc" != 0 ]; then ci_show "unit" "$run/unit/run.log"; fi
 		fi
 		if [ "$evpnd_built" = 1 ]; then
-			make -s -C "$repo/tools/csvx-evpnd" test_htab >/dev/null 2>&1 || true
-			run_tap_binary "unit: csvx-evpnd/test_htab" "$repo/tools/csvx-evpnd/test_htab" \
-				"$run/unit/csvx-evpnd_test_htab.log"
+			for b in test_htab test_nl; do
+				make -s -C "$repo/tools/csvx-evpnd" "$b" >/dev/null 2>&1 || true
+				run_tap_binary "unit: csvx-evpnd/$b" "$repo/tools/csvx-evpnd/$b" \
+					"$run/unit/csvx-evpnd_$b.log"
+			done
 		fi
 		timing "unit tests" "$(elapsed "$t")"
 	else

@@ -142,10 +142,26 @@ int nls_flush(struct nlsock *s)
 	return 0;
 }
 
+/*
+ * Room in the window is made here, before the message exists, and not in
+ * nls_submit2(): waiting there flushed the queue without the message being
+ * built (it was not counted in txlen yet), so it was never sent, the queue's
+ * first message went again in its place and the request stayed "in flight"
+ * for ever; and a callback run meanwhile could build its own message over
+ * it.  Between nls_msg() and nls_submit() callers only add attributes.
+ */
 struct nlmsghdr *nls_msg(struct nlsock *s, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
 
+	while (s->inflight >= conf.max_inflight) {
+		int rc;
+
+		nls_flush(s);
+		rc = nls_recv(s, true);
+		if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
+			break;
+	}
 	if (s->txlen + MSG_MAX > TX_SIZE)
 		nls_flush(s);
 	nlh = mnl_nlmsg_put_header(s->tx + s->txlen);
@@ -166,12 +182,7 @@ uint32_t nls_submit2(struct nlsock *s, struct nlmsghdr *nlh, nl_msg_fn msg, void
 	struct nl_req *r;
 	uint32_t seq;
 
-	/* Keep the window: acks must fit the receive buffer. */
-	while (s->inflight >= conf.max_inflight) {
-		nls_flush(s);
-		if (nls_recv(s, true) < 0 && errno != EAGAIN && errno != EINTR)
-			break;
-	}
+	/* nls_msg() kept the window (acks must fit the receive buffer) */
 	do
 		seq = ++s->seq;
 	while (!seq || s->reqs[seq & (RING - 1)].used);

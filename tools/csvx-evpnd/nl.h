@@ -11,8 +11,9 @@
  *   handler.  A receive-buffer overrun (ENOBUFS) is remembered in
  *   `overrun' and answered by the caller with a resynchronisation.
  *
- * Nothing here calls back into anything that sends: completion and event
- * handlers only change in-memory state, so receiving is never re-entered.
+ * Completion and event handlers may submit requests, so receiving can be
+ * re-entered (nls_msg() waiting for room in the window): each nesting
+ * level reads into a buffer of its own.
  */
 #ifndef _EVPND_NL_H
 #define _EVPND_NL_H
@@ -65,10 +66,12 @@ bool nls_is_open(const struct nlsock *s);
 int nls_join(struct nlsock *s, unsigned int group);
 int nls_leave(struct nlsock *s, unsigned int group);
 
-/* A new message in the transmit buffer: header only, NLM_F_REQUEST set. */
+/* A new message in the transmit buffer: header only, NLM_F_REQUEST set.
+ * Waits for replies first while the window is full; nothing may send or
+ * receive on the socket until the message is submitted. */
 struct nlmsghdr *nls_msg(struct nlsock *s, uint16_t type, uint16_t flags);
 /* Queue the message last returned by nls_msg(); NLM_F_ACK is added unless
- * it is a dump.  May send and wait for replies when the window is full. */
+ * it is a dump.  Sends the queue when the transmit buffer is full. */
 uint32_t nls_submit(struct nlsock *s, struct nlmsghdr *nlh, nl_msg_fn msg,
 		    nl_done_fn done, void *arg);
 /* The same, with separate arguments for the reply and done callbacks. */
