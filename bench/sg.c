@@ -697,17 +697,18 @@ int bench_sg(void)
 		       "rule", "rte_acl", (double)acl_bytes / NRULES,
 		       "(compiled classifier; rte_acl's run-time tries)");
 	{
-		/* what a refused ingress tcp packet pays in csvx: a probe per
-		 * prefix length, a range check per set reference (and a set
-		 * test where the key is in the ranges)
+		/* what a refused ingress tcp packet pays in csvx: a search of
+		 * the tree's intervals, a range lookup per prefix on the
+		 * chain, and, where a reference's ranges hold the key, a
+		 * probe of the member index per length present there
 		 */
 		const struct csvx_sg_tree *tr = &cls->tree[CSVX_SG_INGRESS][0][0];
 		int w, lens = 0;
 
 		for (w = 0; w < CSVX_PLEN_WORDS; w++)
-			lens += __builtin_popcountll(tr->lens[w]);
-		printf("# sg: csvx's ingress tcp tree: %d prefix lengths, %u set references; the iptables chains: %u ingress, %u egress rules\n",
-		       lens, tr->nr_refs, chain_len[CSVX_SG_INGRESS],
+			lens += __builtin_popcountll(sg.idx.lens[0][w]);
+		printf("# sg: csvx's ingress tcp tree: %u address intervals, %u set references, %u index lengths; the iptables chains: %u ingress, %u egress rules\n",
+		       tr->nr_iv, tr->nr_refs, lens, chain_len[CSVX_SG_INGRESS],
 		       chain_len[CSVX_SG_EGRESS]);
 	}
 	printf("# sg: %u rules (%u egress), %d sets (%zu KiB), %u of %u packets admitted; rte_acl %u rules after set expansion; per packet: csvx %.0f ns, iptables-linear %.0f ns, rte_acl %.0f ns (bursts of %d) %.0f ns (one per call); rules programmed and compiled in %.1f ms\n",

@@ -72,6 +72,8 @@ int csvx_sg_add(struct csvx_sgs *sgs, const char *name, bool replace,
 		group_free(g);
 		goto nomem;
 	}
+	csvx_set_index(g->members[0], &sgs->idx);
+	csvx_set_index(g->members[1], &sgs->idx);
 	csvx_htab_insert(&sgs->groups, &g->node, sg_name_hash(&sgs->groups, name));
 	sgs->t->count[CSVX_PARAM_MAX_SGS]++;
 	sgs->t->gen++;
@@ -122,8 +124,11 @@ int csvx_sg_del(struct csvx_sgs *sgs, const char *name, const char **msg)
 	sgs->t->count[CSVX_PARAM_MAX_SGS]--;
 	sgs->t->gen++;
 	/* No policy has it (no port is in it), but a classifier freed a
-	 * moment ago may still be read, and name its member sets.
+	 * moment ago may still be read, and name its member sets.  (With no
+	 * port in it, its member sets are empty: nothing in the index.)
 	 */
+	csvx_set_unindex(g->members[0]);
+	csvx_set_unindex(g->members[1]);
 	synchronize_rcu();
 	group_free(g);
 	return 0;
@@ -716,6 +721,7 @@ void csvx_sgs_init(struct csvx_sgs *sgs, struct csvx_tables *t)
 	csvx_htab_init(&sgs->rules);
 	csvx_htab_init(&sgs->ports);
 	csvx_htab_init(&sgs->port_macs);
+	csvx_sgidx_init(&sgs->idx);
 	for (i = 0; i < ARRAY_SIZE(dflt); i++)
 		t->limit[dflt[i][0]] = dflt[i][1];
 }
@@ -749,6 +755,7 @@ void csvx_sgs_destroy(struct csvx_sgs *sgs)
 	csvx_htab_destroy(&sgs->groups);
 	csvx_htab_destroy(&sgs->rules);
 	csvx_htab_destroy(&sgs->sets);
+	csvx_sgidx_destroy(&sgs->idx);
 	sgs->policies = NULL;
 }
 
@@ -759,7 +766,8 @@ size_t csvx_sgs_memory(struct csvx_sgs *sgs)
 	size_t bytes = csvx_htab_memory(&sgs->sets) +
 		       csvx_htab_memory(&sgs->groups) +
 		       csvx_htab_memory(&sgs->ports) +
-		       csvx_htab_memory(&sgs->port_macs);
+		       csvx_htab_memory(&sgs->port_macs) +
+		       csvx_sgidx_memory(&sgs->idx);
 
 	for (n = sg_first_w(&sgs->sets); n; n = sg_next_w(n))
 		bytes += csvx_set_memory(container_of(n, struct csvx_set, node));

@@ -11,20 +11,27 @@
  * type << 8 | code), per direction, family and protocol class (tcp, udp,
  * icmp/icmpv6, other: "a tree"):
  *
- *  - every prefix the tree's rules name is one entry of one hash, keyed by
- *    (tree, length, masked prefix), holding the key ranges of the rules
- *    with that prefix merged into disjoint ranges (up to two inline, in
- *    the entry's cache line); a bitmap per tree says which lengths occur;
+ *  - every prefix the tree's rules name is one entry (struct
+ *    csvx_sg_cent) holding the key ranges of the rules with that prefix,
+ *    merged into disjoint ranges (up to two inline), and its parent: the
+ *    next shorter prefix of the tree that covers it.  The prefixes cut the
+ *    address space into intervals, each with its longest covering prefix,
+ *    sorted by start (prefixes nest or are disjoint, so there are at most
+ *    twice as many intervals as prefixes, plus one);
  *  - every set or group the tree's rules name is one reference, with its
- *    merged key ranges.
+ *    merged key ranges, and the tree keeps the union of those ranges.
  *
- * So a first packet costs one probe per prefix length present in its
- * tree (longest first) plus one set test per set named there, each
- * followed by a binary search in a handful of ranges: it does not grow
- * with the number of rules or of set members, and a classifier takes
- * O(rules) memory.  (Cutting the key space into disjoint intervals first,
- * each with the prefixes of the rules covering it, costs rules x
- * intervals memory when wide and narrow port ranges mix.)
+ * A first packet costs one binary search of its tree's intervals, a range
+ * lookup in each prefix on the parent chain from there (as many as
+ * prefixes nest at that address, usually one or two) and, unless that
+ * admits it or no reference's ranges hold its key, the set part: one probe
+ * of the namespace's member index per length present there (one when all
+ * sets are hash:ip; sgset.h), and for each member found, a compare with
+ * each reference's current contents.  None of this grows with the number
+ * of rules or of set members (the search with its logarithm), a
+ * classifier takes O(rules) memory, and a set change touches the index
+ * only, not the classifiers.  (Cutting the key space too, as rte_acl or
+ * HiCuts do, copies wide ranges into every cut: rules x cuts memory.)
  *
  * Everything here is written under the caller's lock (tables.h); the
  * classifier, ports and sets are read by packets under RCU.
@@ -133,10 +140,26 @@ struct csvx_sg_ref {
 	u32 first, nr;			/* in cls->ranges */
 };
 
+/* A prefix of one tree: its merged key ranges, inline when few. */
+#define CSVX_SG_INLINE_RANGES	2
+
+struct csvx_sg_cent {
+	u32 parent;			/* index, or CSVX_SG_NONE */
+	u32 first;			/* in cls->ranges, if nr > INLINE */
+	u32 nr;
+	struct csvx_sg_range inl[CSVX_SG_INLINE_RANGES];
+} __aligned(32);
+
 /* One direction, family and protocol class of a classifier. */
 struct csvx_sg_tree {
-	u64 lens[CSVX_PLEN_WORDS];	/* prefix lengths of its entries */
+	u32 iv, nr_iv;			/* in cls->start4/6 and cls->icent[fam] */
 	u32 ref, nr_refs;		/* in cls->refs */
+	u32 uni, nr_uni;		/* in cls->ranges: the refs' keys */
+};
+
+/* An IPv6 interval start, in host order, for compares. */
+struct csvx_sg_a6 {
+	u64 hi, lo;
 };
 
 struct csvx_sg_cls {
@@ -144,13 +167,18 @@ struct csvx_sg_cls {
 	bool egress_default;		/* no egress rule: egress admitted */
 	u32 nr_rules;
 	struct csvx_sg_rule **rules;	/* what the ranges' rule indexes mean */
+	const struct csvx_sgidx *idx;	/* the namespace's, outlives this */
 	struct csvx_sg_tree tree[2][2][CSVX_SG_NCLASS];
-	struct csvx_htab cidrs;		/* struct csvx_sg_cent */
+	u32 *start4;			/* interval starts, host order */
+	struct csvx_sg_a6 *start6;
+	u32 *icent[2];			/* an interval's longest prefix */
+	u32 nr_iv[2];
 	struct csvx_sg_cent *cents;
 	u32 nr_cents;
 	struct csvx_sg_ref *refs;
 	u32 nr_refs;
 	struct csvx_sg_range *ranges;
+	u32 nr_ranges;
 	size_t bytes;
 	struct rcu_head rcu;
 };
@@ -236,6 +264,7 @@ struct csvx_sgs {
 	struct csvx_htab rules;		/* struct csvx_sg_rule by content */
 	struct csvx_htab ports;		/* struct csvx_port by ifindex */
 	struct csvx_htab port_macs;	/* by (vni, mac) */
+	struct csvx_sgidx idx;		/* every set's members by address */
 	struct csvx_sg_policy *policies;
 	struct csvx_sg_rule *dead_rules;	/* removed, not yet unnamed */
 	bool dirty;			/* a policy is, see csvx_sgs_commit() */

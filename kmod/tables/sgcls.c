@@ -2,35 +2,13 @@
 /*
  * The security-group classifier: compiling a policy's rules into an
  * immutable object, and classifying a first packet against it.  See sg.h
- * for the layout and its costs.
+ * for the layout and its costs, sgset.h for the member index.
  */
 #include "sg.h"
 
 #define KEYS		65536		/* the 16-bit key space */
-#define INLINE_RANGES	2
-#define REF_BIT		0x80000000U	/* a piece's owner is a set reference */
-
-/* A prefix of one tree: its merged key ranges, inline when few. */
-struct csvx_sg_cent {
-	struct csvx_hnode node;
-	u32 addr[4];
-	u32 first;			/* in cls->ranges, if nr > INLINE_RANGES */
-	u16 nr;
-	u8 plen;
-	u8 tree;
-	struct csvx_sg_range inl[INLINE_RANGES];
-};
-
-/* A rule's key range for one remote (prefix or reference), while building. */
-struct piece {
-	u32 owner;			/* cent index, or REF_BIT | ref index */
-	struct csvx_sg_range r;
-};
-
-static int tree_id(int dir, int fam, int cls)
-{
-	return (dir * 2 + fam) * CSVX_SG_NCLASS + cls;
-}
+#define INL		CSVX_SG_INLINE_RANGES
+#define MAX_DEPTH	130		/* nested prefixes: lengths 0..128 */
 
 static u8 fam_icmp(int fam)
 {
@@ -46,92 +24,168 @@ static int proto_class(int fam, u8 proto)
 	return proto == fam_icmp(fam) ? 2 : 3;
 }
 
-static u32 cent_hash(const struct csvx_htab *h, int fam, const u32 *a,
-		     u8 plen, u8 tree)
+/*
+ * The range of @r[0..nr) holding @key, if any.  The search has no branch
+ * on the data (a conditional move per step): the ranges are whatever the
+ * rules made them, and a mispredicted branch costs more than the step.
+ */
+static __always_inline bool range_hit(const struct csvx_sg_range *r, u32 nr,
+				      u16 key, u32 *rule)
 {
-	return csvx_sg_hash(h, fam ? 4 : 1, a, plen | tree << 8);
-}
+	const struct csvx_sg_range *p = r;
+	u32 half;
 
-static struct csvx_sg_cent *cent_find(const struct csvx_htab *h, int fam,
-				      const u32 *a, u8 plen, u8 tree)
-{
-	u32 hash = cent_hash(h, fam, a, plen, tree);
-	struct csvx_sg_cent *e;
-	struct csvx_hprobe pr;
-	struct csvx_hnode *n;
-
-	csvx_htab_for_each_possible(h, n, hash, &pr) {
-		e = container_of(n, struct csvx_sg_cent, node);
-		if (e->plen != plen || e->tree != tree)
-			continue;
-		if (!fam ? e->addr[0] == a[0] :
-		    !memcmp(e->addr, a, sizeof(e->addr)))
-			return e;
-	}
-	return NULL;
-}
-
-/* The range of @r[0..nr) holding @key, if any. */
-static bool range_hit(const struct csvx_sg_range *r, u32 nr, u16 key,
-		      u32 *rule)
-{
-	u32 lo = 0, hi = nr, mid;
-
-	/* the last range starting at or below the key */
-	while (hi - lo > 1) {
-		mid = (lo + hi) / 2;
-		if (r[mid].lo <= key)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (!nr || r[lo].lo > key || r[lo].hi < key)
+	if (!nr)
 		return false;
-	*rule = r[lo].rule;
+	/* p[0].lo <= key or there is no range for it; the answer is in
+	 * [p, p + nr)
+	 */
+	while (nr > 1) {
+		half = nr / 2;
+		p = p[half].lo <= key ? p + half : p;
+		nr -= half;
+	}
+	if (p->lo > key || p->hi < key)
+		return false;
+	*rule = p->rule;
 	return true;
 }
 
+/* The interval of @x in starts @s[0..n), n >= 1 and s[0] == 0. */
+static __always_inline u32 iv4_find(const u32 *s, u32 n, u32 x)
+{
+	const u32 *p = s;
+	u32 half;
+
+	while (n > 1) {
+		half = n / 2;
+		p = p[half] <= x ? p + half : p;
+		n -= half;
+	}
+	return p - s;
+}
+
+static __always_inline u32 iv6_find(const struct csvx_sg_a6 *s, u32 n,
+				    u64 hi, u64 lo)
+{
+	const struct csvx_sg_a6 *p = s;
+	u32 half;
+	bool le;
+
+	while (n > 1) {
+		half = n / 2;
+		le = p[half].hi < hi || (p[half].hi == hi && p[half].lo <= lo);
+		p = le ? p + half : p;
+		n -= half;
+	}
+	return p - s;
+}
+
 /* ------------------------------------------------------------ classify */
+
+/* Does a reference of @t to a set whose contents are @d now admit @key? */
+static bool member_hit(const struct csvx_sg_cls *cls,
+		       const struct csvx_sg_tree *t,
+		       const struct csvx_set_data *d, u16 key, u32 *rule)
+{
+	const struct csvx_sg_ref *ref = cls->refs + t->ref;
+	u32 i;
+
+	/* Only a compare with each contents pointer: which set holds @d is
+	 * read here, at the packet, so a swap is seen by the next one.
+	 */
+	for (i = 0; i < t->nr_refs; i++, ref++)
+		if (rcu_access_pointer(ref->set->data) == d &&
+		    range_hit(cls->ranges + ref->first, ref->nr, key, rule))
+			return true;
+	return false;
+}
+
+/* The members of any set holding the remote, longest first. */
+static bool sets_hit(const struct csvx_sg_cls *cls,
+		     const struct csvx_sg_tree *t, int fam,
+		     const struct csvx_sg_pkt *pkt, u32 *rule)
+{
+	const struct csvx_sgidx *idx = cls->idx;
+	const struct csvx_htab *h = &idx->h[fam];
+	const struct csvx_set_member *m;
+	struct csvx_hprobe pr;
+	struct csvx_hnode *n;
+	u32 a[4], plen;
+	int w, bit;
+	u64 bits;
+
+	/* IPv4 lengths are all in the first word */
+	for (w = fam ? CSVX_PLEN_WORDS - 1 : 0; w >= 0; w--) {
+		for (bits = READ_ONCE(idx->lens[fam][w]); bits;
+		     bits &= ~(1ULL << bit)) {
+			bit = fls64(bits) - 1;
+			plen = w * 64 + bit;
+			if (!fam)
+				a[0] = pkt->remote.w[0] & (__force u32)
+				       cpu_to_be32(plen ? ~0U << (32 - plen) : 0);
+			else
+				csvx_addr_mask(&pkt->remote, plen, a);
+			csvx_htab_for_each_possible(h, n,
+						    csvx_sgidx_hash(h, fam, a,
+								    plen),
+						    &pr) {
+				m = container_of(n, struct csvx_set_member,
+						 inode);
+				if (n->user != plen ||
+				    (!fam ? m->iaddr[0] != a[0] :
+				     memcmp(m->iaddr, a, sizeof(m->iaddr))))
+					continue;
+				if (member_hit(cls, t, READ_ONCE(m->data),
+					       pkt->key, rule))
+					return true;
+			}
+		}
+	}
+	return false;
+}
 
 bool csvx_sg_classify(const struct csvx_sg_cls *cls,
 		      const struct csvx_sg_pkt *pkt,
 		      struct csvx_sg_rule **rule)
 {
-	int fam = pkt->family == AF_INET6, w, bit, plen, cl;
+	int fam = pkt->family == AF_INET6;
 	const struct csvx_sg_tree *t;
 	const struct csvx_sg_cent *e;
-	u32 a[4], i, r;
-	u64 bits;
+	u32 c, r;
 
 	*rule = NULL;
 	if (pkt->dir == CSVX_SG_EGRESS && cls->egress_default)
 		return true;
 	if (pkt->dir > CSVX_SG_EGRESS || pkt->remote.family != pkt->family)
 		return false;
-	cl = proto_class(fam, pkt->proto);
-	t = &cls->tree[pkt->dir][fam][cl];
-	for (w = CSVX_PLEN_WORDS - 1; w >= 0; w--) {
-		for (bits = t->lens[w]; bits; bits &= ~(1ULL << bit)) {
-			bit = fls64(bits) - 1;
-			plen = w * 64 + bit;
-			csvx_addr_mask(&pkt->remote, plen, a);
-			e = cent_find(&cls->cidrs, fam, a, plen,
-				      tree_id(pkt->dir, fam, cl));
-			if (e && range_hit(e->nr > INLINE_RANGES ?
-					   cls->ranges + e->first : e->inl,
-					   e->nr, pkt->key, &r))
+	t = &cls->tree[pkt->dir][fam][proto_class(fam, pkt->proto)];
+	if (t->nr_iv) {
+		const u32 *w = pkt->remote.w;
+
+		if (!fam)
+			c = iv4_find(cls->start4 + t->iv, t->nr_iv,
+				     be32_to_cpu((__force __be32)w[0]));
+		else
+			c = iv6_find(cls->start6 + t->iv, t->nr_iv,
+				     (u64)be32_to_cpu((__force __be32)w[0]) << 32 |
+				     be32_to_cpu((__force __be32)w[1]),
+				     (u64)be32_to_cpu((__force __be32)w[2]) << 32 |
+				     be32_to_cpu((__force __be32)w[3]));
+		/* the longest prefix holding the remote, then the shorter */
+		for (c = cls->icent[fam][t->iv + c]; c != CSVX_SG_NONE;
+		     c = e->parent) {
+			e = &cls->cents[c];
+			if (range_hit(e->nr > INL ? cls->ranges + e->first :
+				      e->inl, e->nr, pkt->key, &r))
 				goto hit;
 		}
 	}
-	for (i = 0; i < t->nr_refs; i++) {
-		const struct csvx_sg_ref *ref = &cls->refs[t->ref + i];
-
-		/* the ranges first: a few bytes, where the set is a probe */
-		if (range_hit(cls->ranges + ref->first, ref->nr, pkt->key,
-			      &r) &&
-		    csvx_set_test(ref->set, &pkt->remote))
-			goto hit;
-	}
+	/* the sets only if one of them could admit the key */
+	if (t->nr_uni && range_hit(cls->ranges + t->uni, t->nr_uni, pkt->key,
+				   &r) &&
+	    sets_hit(cls, t, fam, pkt, &r))
+		goto hit;
 	return false;
 hit:
 	*rule = cls->rules[r];
@@ -139,6 +193,59 @@ hit:
 }
 
 /* ------------------------------------------------------------- compile */
+
+/* An address as a 128-bit number in host order (IPv4 in the low bits). */
+struct a128 {
+	u64 hi, lo;
+};
+
+static struct a128 a128_of(const struct csvx_addr *a, int fam)
+{
+	struct a128 x = { 0, be32_to_cpu((__force __be32)a->w[0]) };
+
+	if (fam) {
+		x.hi = (u64)be32_to_cpu((__force __be32)a->w[0]) << 32 |
+		       be32_to_cpu((__force __be32)a->w[1]);
+		x.lo = (u64)be32_to_cpu((__force __be32)a->w[2]) << 32 |
+		       be32_to_cpu((__force __be32)a->w[3]);
+	}
+	return x;
+}
+
+/* The last address of prefix @s/@plen. */
+static struct a128 a128_end(struct a128 s, u8 plen, int fam)
+{
+	if (!fam) {
+		s.lo |= plen >= 32 ? 0 : 0xffffffffU >> plen;
+	} else if (plen < 64) {
+		s.hi |= ~0ULL >> plen;
+		s.lo = ~0ULL;
+	} else {
+		s.lo |= plen >= 128 ? 0 : ~0ULL >> (plen - 64);
+	}
+	return s;
+}
+
+static bool a128_lt(struct a128 a, struct a128 b)
+{
+	return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
+
+static bool a128_eq(struct a128 a, struct a128 b)
+{
+	return a.hi == b.hi && a.lo == b.lo;
+}
+
+static bool a128_is_last(struct a128 a, int fam)
+{
+	return fam ? a.hi == ~0ULL && a.lo == ~0ULL : a.lo == 0xffffffffU;
+}
+
+static struct a128 a128_next(struct a128 a)
+{
+	a.hi += !++a.lo;
+	return a;
+}
 
 /* The key range of rule @r in tree (@dir, @fam, @cls), if it has one. */
 static bool rule_range(const struct csvx_sg_rule *r, int dir, int fam,
@@ -179,30 +286,13 @@ static bool rule_range(const struct csvx_sg_rule *r, int dir, int fam,
 	return false;
 }
 
-/* Heapsort by lo (no sort() in the shim; n is a remote's rules). */
-static void sift(struct csvx_sg_range *r, u32 i, u32 n)
+static int cmp_range(const void *a, const void *b)
 {
-	u32 c;
+	const struct csvx_sg_range *x = a, *y = b;
 
-	for (; (c = 2 * i + 1) < n; i = c) {
-		if (c + 1 < n && r[c + 1].lo > r[c].lo)
-			c++;
-		if (r[i].lo >= r[c].lo)
-			return;
-		swap(r[i], r[c]);
-	}
-}
-
-static void sort_ranges(struct csvx_sg_range *r, u32 n)
-{
-	u32 i;
-
-	for (i = n / 2; i-- > 0;)
-		sift(r, i, n);
-	for (i = n; i-- > 1;) {
-		swap(r[0], r[i]);
-		sift(r, 0, i);
-	}
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
 /*
@@ -226,132 +316,224 @@ static u32 merge_ranges(struct csvx_sg_range *r, u32 n)
 	return out;
 }
 
+/* A CIDR rule's key range in one tree, while building. */
+struct cpiece {
+	struct a128 start;
+	u8 plen;
+	struct csvx_sg_range r;
+};
+
+/* A set reference's key range in one tree, while building. */
+struct rpiece {
+	u32 ref;
+	struct csvx_sg_range r;
+};
+
+static int cmp_cpiece(const void *a, const void *b)
+{
+	const struct cpiece *x = a, *y = b;
+
+	/* a prefix before the longer ones it holds: parents first */
+	if (!a128_eq(x->start, y->start))
+		return a128_lt(x->start, y->start) ? -1 : 1;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1;
+	return cmp_range(&x->r, &y->r);
+}
+
+static int cmp_rpiece(const void *a, const void *b)
+{
+	const struct rpiece *x = a, *y = b;
+
+	if (x->ref != y->ref)
+		return x->ref < y->ref ? -1 : 1;
+	return cmp_range(&x->r, &y->r);
+}
+
 struct cbuild {
 	struct csvx_sgs *sgs;
 	struct csvx_sg_cls *cls;
-	struct piece *pieces;
-	u32 nr_pieces;
+	struct csvx_sg_tree *t;
+	int fam;
+	struct cpiece *cp;		/* this tree's, scratch */
+	struct rpiece *rp;
+	u32 ncp, nrp;
 	u64 stamp;			/* set->mark of this tree's refs */
+	u32 stk[MAX_DEPTH];		/* the prefixes open at this point */
+	struct a128 stk_end[MAX_DEPTH];
 };
 
-static void add_piece(struct cbuild *b, int fam, u8 tree,
-		      const struct csvx_sg_rule *r, u32 rule, u32 lo, u32 hi)
+/*
+ * Ranges @cls->ranges[nr_ranges, + n) were just appended: sort and merge
+ * them, keep them.  Returns how many remain.
+ */
+static u32 take_ranges(struct csvx_sg_cls *cls, u32 n)
+{
+	struct csvx_sg_range *r = cls->ranges + cls->nr_ranges;
+
+	sort(r, n, sizeof(*r), cmp_range, NULL);
+	n = merge_ranges(r, n);
+	cls->nr_ranges += n;
+	return n;
+}
+
+/* Interval from @a on has prefix @c (CSVX_SG_NONE: none) as its longest. */
+static void emit(struct cbuild *b, struct a128 a, u32 c)
 {
 	struct csvx_sg_cls *cls = b->cls;
-	struct piece *p = &b->pieces[b->nr_pieces++];
-	struct csvx_sg_cent *e;
-	struct csvx_set *set;
-	u32 a[4];
+	u32 n = cls->nr_iv[b->fam], *ic = cls->icent[b->fam];
+	bool same;
 
-	p->r.lo = lo;
-	p->r.hi = hi;
-	p->r.rule = rule;
-	if (r->remote == CSVX_SG_R_CIDR) {
-		csvx_addr_mask(&r->prefix, r->plen, a);
-		e = cent_find(&cls->cidrs, fam, a, r->plen, tree);
-		if (!e) {
-			e = &cls->cents[cls->nr_cents++];
-			memcpy(e->addr, a, sizeof(e->addr));
-			e->plen = r->plen;
-			e->tree = tree;
-			csvx_htab_insert(&cls->cidrs, &e->node,
-					 cent_hash(&cls->cidrs, fam, a, r->plen,
-						   tree));
+	if (n > b->t->iv) {
+		same = b->fam ? cls->start6[n - 1].hi == a.hi &&
+				cls->start6[n - 1].lo == a.lo :
+				cls->start4[n - 1] == a.lo;
+		if (same) {		/* a prefix starting where one ended */
+			ic[n - 1] = c;
+			return;
 		}
-		p->owner = e - cls->cents;
+		if (ic[n - 1] == c)
+			return;
+	}
+	if (b->fam) {
+		cls->start6[n].hi = a.hi;
+		cls->start6[n].lo = a.lo;
+	} else {
+		cls->start4[n] = a.lo;
+	}
+	ic[n] = c;
+	cls->nr_iv[b->fam]++;
+}
+
+/* The tree's prefixes, their ranges, and the intervals they cut. */
+static void build_cents(struct cbuild *b)
+{
+	struct csvx_sg_cls *cls = b->cls;
+	struct a128 end, zero = { 0, 0 };
+	u32 i, j, k, c, sp = 0;
+
+	b->t->iv = cls->nr_iv[b->fam];
+	if (!b->ncp)
 		return;
+	sort(b->cp, b->ncp, sizeof(*b->cp), cmp_cpiece, NULL);
+	emit(b, zero, CSVX_SG_NONE);
+	for (i = 0; i < b->ncp; i = j) {
+		struct csvx_sg_cent *e = &cls->cents[cls->nr_cents];
+		struct a128 start = b->cp[i].start;
+		u8 plen = b->cp[i].plen;
+
+		c = cls->nr_cents++;
+		for (j = i; j < b->ncp && b->cp[j].plen == plen &&
+		     a128_eq(b->cp[j].start, start); j++)
+			cls->ranges[cls->nr_ranges + j - i] = b->cp[j].r;
+		e->first = cls->nr_ranges;
+		e->nr = take_ranges(cls, j - i);
+		if (e->nr <= INL) {	/* inline: give the space back */
+			for (k = 0; k < e->nr; k++)
+				e->inl[k] = cls->ranges[e->first + k];
+			cls->nr_ranges = e->first;
+		}
+		/* Prefixes nest or are disjoint, and come parents first: what
+		 * is still open once those ending before this one are closed
+		 * holds it.
+		 */
+		while (sp && a128_lt(b->stk_end[sp - 1], start)) {
+			end = b->stk_end[--sp];
+			emit(b, a128_next(end), sp ? b->stk[sp - 1] :
+							CSVX_SG_NONE);
+		}
+		e->parent = sp ? b->stk[sp - 1] : CSVX_SG_NONE;
+		b->stk[sp] = c;
+		b->stk_end[sp++] = a128_end(start, plen, b->fam);
+		emit(b, start, c);
 	}
-	set = r->remote == CSVX_SG_R_SET ? r->set : r->group->members[fam];
-	/* One reference per set and tree: mark = stamp << 32 | index. */
-	if (set->mark >> 32 != b->stamp) {
-		set->mark = b->stamp << 32 | cls->nr_refs;
-		cls->refs[cls->nr_refs++].set = set;
+	while (sp) {
+		end = b->stk_end[--sp];
+		if (!a128_is_last(end, b->fam))
+			emit(b, a128_next(end), sp ? b->stk[sp - 1] :
+							CSVX_SG_NONE);
 	}
-	p->owner = REF_BIT | (u32)set->mark;
+}
+
+/* The tree's references' ranges, and their union. */
+static void build_refs(struct cbuild *b)
+{
+	struct csvx_sg_cls *cls = b->cls;
+	struct csvx_sg_tree *t = b->t;
+	u32 i, j;
+
+	sort(b->rp, b->nrp, sizeof(*b->rp), cmp_rpiece, NULL);
+	for (i = 0; i < b->nrp; i = j) {
+		struct csvx_sg_ref *ref = &cls->refs[b->rp[i].ref];
+
+		for (j = i; j < b->nrp && b->rp[j].ref == b->rp[i].ref; j++)
+			cls->ranges[cls->nr_ranges + j - i] = b->rp[j].r;
+		ref->first = cls->nr_ranges;
+		ref->nr = take_ranges(cls, j - i);
+	}
+	for (i = 0; i < b->nrp; i++)
+		cls->ranges[cls->nr_ranges + i] = b->rp[i].r;
+	t->uni = cls->nr_ranges;
+	t->nr_uni = take_ranges(cls, b->nrp);
 }
 
 static void build_tree(struct cbuild *b, int dir, int fam, int cl)
 {
 	struct csvx_sg_cls *cls = b->cls;
-	struct csvx_sg_tree *t = &cls->tree[dir][fam][cl];
-	u8 id = tree_id(dir, fam, cl);
-	u32 i, lo, hi;
+	struct csvx_set *set;
+	u32 i, lo, hi, m[4];
 
+	b->t = &cls->tree[dir][fam][cl];
+	b->fam = fam;
+	b->ncp = 0;
+	b->nrp = 0;
 	b->stamp = ++b->sgs->mark & 0xffffffffU;
-	t->ref = cls->nr_refs;
+	b->t->ref = cls->nr_refs;
 	for (i = 0; i < cls->nr_rules; i++) {
 		const struct csvx_sg_rule *r = cls->rules[i];
+		struct csvx_sg_range rg;
+		struct csvx_addr a;
 
 		if (!rule_range(r, dir, fam, cl, &lo, &hi))
 			continue;
-		add_piece(b, fam, id, r, i, lo, hi);
-		if (r->remote == CSVX_SG_R_CIDR)
-			t->lens[r->plen / 64] |= 1ULL << (r->plen % 64);
-	}
-	t->nr_refs = cls->nr_refs - t->ref;
-}
+		rg.lo = lo;
+		rg.hi = hi;
+		rg.rule = i;
+		if (r->remote == CSVX_SG_R_CIDR) {
+			struct cpiece *p = &b->cp[b->ncp++];
 
-/* Pieces grouped by owner into cls->ranges, sorted, merged. */
-static int build_ranges(struct cbuild *b)
-{
-	struct csvx_sg_cls *cls = b->cls;
-	u32 nown = cls->nr_cents + cls->nr_refs, i, o, *start;
-	struct piece *p;
-
-	start = kvcalloc(nown + 1, sizeof(*start), GFP_KERNEL);
-	cls->ranges = kvmalloc_array(max_t(u32, b->nr_pieces, 1),
-				     sizeof(*cls->ranges), GFP_KERNEL_ACCOUNT);
-	if (!start || !cls->ranges) {
-		kvfree(start);
-		return -ENOMEM;
-	}
-	cls->bytes += (size_t)b->nr_pieces * sizeof(*cls->ranges);
-	/* A counting sort by owner: cents first, then refs. */
-	for (i = 0; i < b->nr_pieces; i++) {
-		p = &b->pieces[i];
-		o = p->owner & REF_BIT ? cls->nr_cents + (p->owner & ~REF_BIT) :
-					 p->owner;
-		start[o + 1]++;
-	}
-	for (o = 0; o < nown; o++)
-		start[o + 1] += start[o];
-	for (i = 0; i < b->nr_pieces; i++) {
-		p = &b->pieces[i];
-		o = p->owner & REF_BIT ? cls->nr_cents + (p->owner & ~REF_BIT) :
-					 p->owner;
-		/* start[o] walks up; it ends where o + 1 begins */
-		cls->ranges[start[o]++] = p->r;
-	}
-	for (o = nown; o > 0; o--)
-		start[o] = start[o - 1];
-	start[0] = 0;
-	for (o = 0; o < nown; o++) {
-		struct csvx_sg_range *r = cls->ranges + start[o];
-		u32 n = start[o + 1] - start[o];
-
-		sort_ranges(r, n);
-		n = merge_ranges(r, n);
-		if (o < cls->nr_cents) {
-			struct csvx_sg_cent *e = &cls->cents[o];
-
-			e->nr = n;
-			e->first = start[o];
-			if (n <= INLINE_RANGES)
-				memcpy(e->inl, r, n * sizeof(*r));
-		} else {
-			cls->refs[o - cls->nr_cents].first = start[o];
-			cls->refs[o - cls->nr_cents].nr = n;
+			csvx_addr_mask(&r->prefix, r->plen, m);
+			a.family = r->prefix.family;
+			memcpy(a.w, m, sizeof(a.w));
+			p->start = a128_of(&a, fam);
+			p->plen = r->plen;
+			p->r = rg;
+			continue;
 		}
+		set = r->remote == CSVX_SG_R_SET ? r->set :
+						   r->group->members[fam];
+		/* One reference per set and tree: mark = stamp << 32 | index. */
+		if (set->mark >> 32 != b->stamp) {
+			set->mark = b->stamp << 32 | cls->nr_refs;
+			cls->refs[cls->nr_refs++].set = set;
+		}
+		b->rp[b->nrp].ref = (u32)set->mark;
+		b->rp[b->nrp++].r = rg;
 	}
-	kvfree(start);
-	return 0;
+	b->t->nr_refs = cls->nr_refs - b->t->ref;
+	build_cents(b);
+	b->t->nr_iv = cls->nr_iv[fam] - b->t->iv;
+	build_refs(b);
 }
 
 void csvx_sg_cls_free(struct csvx_sg_cls *cls)
 {
 	if (!cls)
 		return;
-	csvx_htab_destroy(&cls->cidrs);
+	kvfree(cls->start4);
+	kvfree(cls->start6);
+	kvfree(cls->icent[0]);
+	kvfree(cls->icent[1]);
 	kvfree(cls->cents);
 	kvfree(cls->refs);
 	kvfree(cls->ranges);
@@ -370,20 +552,29 @@ void csvx_sg_cls_free_rcu(struct csvx_sg_cls *cls)
 		call_rcu(&cls->rcu, cls_free_rcu);
 }
 
+/* How many trees rule @r is in ("any" protocol: four classes). */
+static u32 rule_trees(const struct csvx_sg_rule *r)
+{
+	return (r->proto == CSVX_PROTO_ANY ? CSVX_SG_NCLASS : 1) *
+	       (r->remote == CSVX_SG_R_GROUP ? 2 : 1);
+}
+
 struct csvx_sg_cls *csvx_sg_compile(struct csvx_sgs *sgs,
 				    const struct csvx_sg_policy *pol)
 {
-	struct cbuild b = { .sgs = sgs };
 	struct csvx_sg_cls *cls;
 	struct csvx_sg_rule *r;
-	u32 i, n = 0, pieces = 0;
+	struct cbuild *b;
+	u32 i, n = 0, pieces = 0, cidr[2] = { 0, 0 }, niv[2];
 	int d, f, c;
 
 	cls = kzalloc(sizeof(*cls), GFP_KERNEL_ACCOUNT);
-	if (!cls)
-		return NULL;
-	b.cls = cls;
-	csvx_htab_init(&cls->cidrs);
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!cls || !b)
+		goto fail;
+	b->sgs = sgs;
+	b->cls = cls;
+	cls->idx = &sgs->idx;
 	cls->egress_default = true;
 	for (i = 0; i < pol->nr; i++)
 		n += pol->sgs[i]->nr_rules;
@@ -396,40 +587,61 @@ struct csvx_sg_cls *csvx_sg_compile(struct csvx_sgs *sgs,
 			cls->rules[cls->nr_rules++] = r;
 			if (r->dir == CSVX_SG_EGRESS)
 				cls->egress_default = false;
+			pieces += rule_trees(r);
+			if (r->remote == CSVX_SG_R_CIDR)
+				cidr[r->prefix.family == AF_INET6] +=
+					rule_trees(r);
 		}
 	}
-	/* A rule is one piece per tree it is in: "any" protocol is in four
-	 * classes, a group of both families in two.
+	/*
+	 * Bounds: a prefix, a reference, a range per piece, and the union
+	 * of a tree's reference ranges once more; twice the prefixes plus
+	 * one per tree for the intervals.
 	 */
-	for (i = 0; i < n; i++)
-		pieces += (cls->rules[i]->proto == CSVX_PROTO_ANY ?
-			   CSVX_SG_NCLASS : 1) *
-			  (cls->rules[i]->remote == CSVX_SG_R_GROUP ? 2 : 1);
-	b.pieces = kvmalloc_array(max_t(u32, pieces, 1), sizeof(*b.pieces),
-				  GFP_KERNEL);
-	cls->cents = kvmalloc_array(max_t(u32, pieces, 1),
+	pieces = max_t(u32, pieces, 1);
+	for (f = 0; f < 2; f++)
+		niv[f] = 2 * cidr[f] + 2 * CSVX_SG_NCLASS;
+	b->cp = kvmalloc_array(pieces, sizeof(*b->cp), GFP_KERNEL);
+	b->rp = kvmalloc_array(pieces, sizeof(*b->rp), GFP_KERNEL);
+	cls->cents = kvmalloc_array(max_t(u32, cidr[0] + cidr[1], 1),
 				    sizeof(*cls->cents), GFP_KERNEL_ACCOUNT);
-	cls->refs = kvmalloc_array(max_t(u32, pieces, 1), sizeof(*cls->refs),
+	cls->refs = kvmalloc_array(pieces, sizeof(*cls->refs),
 				   GFP_KERNEL_ACCOUNT);
-	if (!b.pieces || !cls->cents || !cls->refs)
+	cls->ranges = kvmalloc_array(2 * pieces, sizeof(*cls->ranges),
+				     GFP_KERNEL_ACCOUNT);
+	cls->start4 = kvmalloc_array(niv[0], sizeof(*cls->start4),
+				     GFP_KERNEL_ACCOUNT);
+	cls->start6 = kvmalloc_array(niv[1], sizeof(*cls->start6),
+				     GFP_KERNEL_ACCOUNT);
+	for (f = 0; f < 2; f++)
+		cls->icent[f] = kvmalloc_array(niv[f], sizeof(u32),
+					       GFP_KERNEL_ACCOUNT);
+	if (!b->cp || !b->rp || !cls->cents || !cls->refs || !cls->ranges ||
+	    !cls->start4 || !cls->start6 || !cls->icent[0] || !cls->icent[1])
 		goto fail;
 	for (d = 0; d < 2; d++)
 		for (f = 0; f < 2; f++)
 			for (c = 0; c < CSVX_SG_NCLASS; c++)
-				build_tree(&b, d, f, c);
-	if (build_ranges(&b))
-		goto fail;
-	kvfree(b.pieces);
-	cls->bytes += sizeof(*cls) + n * sizeof(*cls->rules) +
-		      (size_t)pieces * (sizeof(*cls->cents) +
-					sizeof(*cls->refs)) +
-		      csvx_htab_memory(&cls->cidrs);
+				build_tree(b, d, f, c);
+	kvfree(b->cp);
+	kvfree(b->rp);
+	kfree(b);
+	cls->bytes = sizeof(*cls) + n * sizeof(*cls->rules) +
+		     (size_t)(cidr[0] + cidr[1]) * sizeof(*cls->cents) +
+		     (size_t)pieces * (sizeof(*cls->refs) +
+				       2 * sizeof(*cls->ranges)) +
+		     (size_t)niv[0] * (sizeof(*cls->start4) + sizeof(u32)) +
+		     (size_t)niv[1] * (sizeof(*cls->start6) + sizeof(u32));
 	cls->gen = ++sgs->gen;
 	if (!cls->gen)
 		cls->gen = ++sgs->gen;
 	return cls;
 fail:
-	kvfree(b.pieces);
+	if (b) {
+		kvfree(b->cp);
+		kvfree(b->rp);
+	}
+	kfree(b);
 	csvx_sg_cls_free(cls);
 	return NULL;
 }

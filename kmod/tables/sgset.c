@@ -40,6 +40,89 @@ static struct csvx_set_data *data_w(const struct csvx_set *set)
 	return rcu_dereference_protected(set->data, true);
 }
 
+/* ------------------------------------------------------------- index */
+
+void csvx_sgidx_init(struct csvx_sgidx *idx)
+{
+	memset(idx, 0, sizeof(*idx));
+	csvx_htab_init(&idx->h[0]);
+	csvx_htab_init(&idx->h[1]);
+}
+
+void csvx_sgidx_destroy(struct csvx_sgidx *idx)
+{
+	WARN_ON_ONCE(idx->h[0].count || idx->h[1].count);
+	csvx_htab_destroy(&idx->h[0]);
+	csvx_htab_destroy(&idx->h[1]);
+}
+
+size_t csvx_sgidx_memory(const struct csvx_sgidx *idx)
+{
+	return csvx_htab_memory(&idx->h[0]) + csvx_htab_memory(&idx->h[1]);
+}
+
+static void index_add(struct csvx_sgidx *idx, int fam,
+		      const struct csvx_set_data *d, struct csvx_set_member *m)
+{
+	u8 plen = m->plen;
+
+	memcpy(m->iaddr, m->addr, sizeof(m->iaddr));
+	m->data = d;
+	m->inode.user = plen;
+	csvx_htab_insert(&idx->h[fam], &m->inode,
+			 csvx_sgidx_hash(&idx->h[fam], fam, m->iaddr, plen));
+	/* In place before readers are told to probe its length. */
+	if (!idx->lencnt[fam][plen]++)
+		WRITE_ONCE(idx->lens[fam][plen / 64],
+			   idx->lens[fam][plen / 64] | 1ULL << (plen % 64));
+}
+
+static void index_del(struct csvx_sgidx *idx, int fam,
+		      struct csvx_set_member *m)
+{
+	u8 plen = m->plen;
+
+	if (!--idx->lencnt[fam][plen])
+		WRITE_ONCE(idx->lens[fam][plen / 64],
+			   idx->lens[fam][plen / 64] & ~(1ULL << (plen % 64)));
+	csvx_htab_remove(&idx->h[fam], &m->inode);
+}
+
+/* Every member of @d out of @idx (the caller waits before freeing them). */
+static void data_unindex(struct csvx_sgidx *idx, int fam,
+			 struct csvx_set_data *d)
+{
+	struct csvx_hnode *n;
+	u32 i = 0;
+
+	if (!idx)
+		return;
+	for (n = rcu_dereference_protected(d->h.head, true); n;
+	     n = rcu_dereference_protected(n->next, true)) {
+		index_del(idx, fam, container_of(n, struct csvx_set_member,
+						 node));
+		if (!(++i % 4096))
+			cond_resched();
+	}
+}
+
+static int set_fam(const struct csvx_set *set)
+{
+	return set->family == AF_INET6;
+}
+
+void csvx_set_index(struct csvx_set *set, struct csvx_sgidx *idx)
+{
+	WARN_ON_ONCE(set->idx || data_w(set)->h.count);
+	set->idx = idx;
+}
+
+void csvx_set_unindex(struct csvx_set *set)
+{
+	data_unindex(set->idx, set_fam(set), data_w(set));
+	set->idx = NULL;
+}
+
 static struct csvx_set_data *set_data_alloc(u32 maxelem)
 {
 	struct csvx_set_data *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
@@ -107,6 +190,7 @@ void csvx_set_free(struct csvx_set *set)
 {
 	if (!set)
 		return;
+	csvx_set_unindex(set);
 	set_data_free(data_w(set));
 	kfree(set);
 }
@@ -230,6 +314,8 @@ int csvx_set_add(struct csvx_set *set, const struct csvx_addr *addr, u8 plen,
 	m->node.user = 1;
 	csvx_htab_insert(&d->h, &m->node, set_hash(&d->h, set->family,
 						   m->addr, plen));
+	if (set->idx)
+		index_add(set->idx, set_fam(set), d, m);
 	/* The member is in place before readers are told to probe its length. */
 	if (!d->lencnt[plen]++)
 		WRITE_ONCE(d->lens[plen / 64],
@@ -257,6 +343,8 @@ int csvx_set_del(struct csvx_set *set, const struct csvx_addr *addr, u8 plen,
 	if (!--d->lencnt[plen])
 		WRITE_ONCE(d->lens[plen / 64],
 			   d->lens[plen / 64] & ~(1ULL << (plen % 64)));
+	if (set->idx)
+		index_del(set->idx, set_fam(set), m);
 	csvx_htab_remove(&d->h, &m->node);
 	kfree_rcu(m, rcu);
 	return 0;
@@ -295,6 +383,8 @@ int csvx_set_flush(struct csvx_set *set)
 	if (!d)
 		return -ENOMEM;
 	rcu_assign_pointer(set->data, d);
+	/* A packet may hold an old member it found in the index. */
+	data_unindex(set->idx, set_fam(set), old);
 	synchronize_rcu();
 	set_data_free(old);
 	return n;
@@ -306,6 +396,10 @@ int csvx_set_swap(struct csvx_set *a, struct csvx_set *b, const char **msg)
 
 	if (a->type != b->type || a->family != b->family) {
 		*msg = "sets of different types or families cannot be swapped";
+		return -EINVAL;
+	}
+	if (a->idx != b->idx) {
+		*msg = "sets of different namespaces cannot be swapped";
 		return -EINVAL;
 	}
 	rcu_assign_pointer(a->data, db);
@@ -412,6 +506,7 @@ int csvx_sgset_add(struct csvx_sgs *sgs, const char *name, u8 type,
 			     maxelem ?: CSVX_SET_DEFAULT_MAXELEM, msg);
 	if (!set)
 		return -ENOMEM;
+	csvx_set_index(set, &sgs->idx);
 	csvx_htab_insert(&sgs->sets, &set->node, sg_name_hash(&sgs->sets, name));
 	sgs->t->count[CSVX_PARAM_MAX_SETS]++;
 	sgs->t->gen++;
@@ -437,7 +532,10 @@ int csvx_sgset_del(struct csvx_sgs *sgs, const char *name, const char **msg)
 	sgs->t->count[CSVX_PARAM_MAX_SETS]--;
 	sgs->t->count[CSVX_PARAM_MAX_SET_MEMBERS] -= csvx_set_count(set);
 	sgs->t->gen++;
-	/* A classifier that named it may still be read by a packet. */
+	csvx_set_unindex(set);
+	/* A classifier that named it, or a member of it found in the index,
+	 * may still be read by a packet.
+	 */
 	synchronize_rcu();
 	csvx_set_free(set);
 	return 0;

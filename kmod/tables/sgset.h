@@ -13,8 +13,19 @@
  *    probes once per length present (longest first), whatever the number
  *    of members.
  *
- * A member is exactly one cache line (hash node, address, length, rcu
- * head), so a probe reads the bucket's line and the member (htab.h).
+ * The sets of a namespace also share one index (struct csvx_sgidx):
+ * every member of every set is in it too, keyed by (masked address,
+ * length) alone, and points at the contents it belongs to.  So "which
+ * sets hold this address" is one probe per length present in the
+ * namespace (one for hash:ip), however many sets a classifier names, and
+ * the classifier asks, for each member found, whether a set it names has
+ * those contents now (set->data): a swap, which only exchanges the
+ * contents pointers, needs no index change, and a member add or delete is
+ * one more insert or remove.
+ *
+ * A member is two cache lines, one per table (hash node, address,
+ * length, then index node, address, contents), so a probe of either
+ * reads the bucket's line and one line of the member (htab.h).
  * Writers are serialised by the caller (tables.h); tests run under RCU.
  */
 #ifndef _CSVX_SGSET_H
@@ -26,11 +37,28 @@
 #define CSVX_SET_DEFAULT_MAXELEM	65536
 #define CSVX_PLEN_WORDS			3	/* bitmap of lengths 0..128 */
 
+struct csvx_set_data;
+
 struct csvx_set_member {
 	struct csvx_hnode node;		/* node.user: references (groups) */
 	u32 addr[4];			/* masked; IPv4 in addr[0] */
 	u8 plen;
+	/* the index's line: a copy of the key, so a probe reads one line */
+	struct csvx_hnode inode ____cacheline_aligned;	/* inode.user: plen */
+	u32 iaddr[4];
+	const struct csvx_set_data *data;	/* the contents it is in */
 	struct rcu_head rcu;
+};
+
+/*
+ * The namespace's index of set members by address, [0] IPv4 and [1]
+ * IPv6.  Its size is bounded by the members' own limits (max-set-members,
+ * and the groups' port addresses).
+ */
+struct csvx_sgidx {
+	struct csvx_htab h[2];
+	u64 lens[2][CSVX_PLEN_WORDS];	/* lengths present, READ_ONCE */
+	u32 lencnt[2][129];		/* writer side: members per length */
 };
 
 struct csvx_set_data {
@@ -47,6 +75,7 @@ struct csvx_set {
 	u8 type;			/* enum csvx_set_type */
 	u8 family;			/* AF_INET or AF_INET6 */
 	u32 refs;			/* writer side: rules naming it */
+	struct csvx_sgidx *idx;		/* its members are indexed there */
 	u64 mark;			/* writer side: scratch for the compiler */
 	char name[CSVX_SET_NAME_MAX];
 	struct rcu_head rcu;
@@ -93,6 +122,28 @@ static inline u8 csvx_family_bits(u8 family)
 void csvx_addr_mask(const struct csvx_addr *addr, u8 plen, u32 *out);
 /* True if @addr has no bit set beyond @plen. */
 bool csvx_addr_is_prefix(const struct csvx_addr *addr, u8 plen);
+
+void csvx_sgidx_init(struct csvx_sgidx *idx);
+/* Every set indexed here is gone (csvx_set_unindex() or _free()). */
+void csvx_sgidx_destroy(struct csvx_sgidx *idx);
+size_t csvx_sgidx_memory(const struct csvx_sgidx *idx);
+
+static inline u32 csvx_sgidx_hash(const struct csvx_htab *h, int fam,
+				  const u32 *a, u8 plen)
+{
+	return csvx_sg_hash(h, fam ? 4 : 1, a, plen);
+}
+
+/*
+ * Index an empty set's members in @idx from now on (a set of a namespace;
+ * a set alone, as the unit tests make, is not indexed).  Writer.
+ */
+void csvx_set_index(struct csvx_set *set, struct csvx_sgidx *idx);
+/*
+ * Take the set's members out of the index, before a grace period that
+ * precedes freeing the set: a reader may be looking at them.  Writer.
+ */
+void csvx_set_unindex(struct csvx_set *set);
 
 /* A new empty set; NULL with *msg on a bad type/family, -ENOMEM. */
 struct csvx_set *csvx_set_alloc(const char *name, u8 type, u8 family,
@@ -141,7 +192,10 @@ int csvx_set_set_maxelem(struct csvx_set *set, u32 maxelem, const char **msg);
  * members there were, or -ENOMEM (nothing changed).
  */
 int csvx_set_flush(struct csvx_set *set);
-/* Exchange the contents of two sets of the same type and family. */
+/*
+ * Exchange the contents of two sets of the same type and family (and
+ * index).  The index does not change: it knows members by contents.
+ */
 int csvx_set_swap(struct csvx_set *a, struct csvx_set *b, const char **msg);
 
 /*

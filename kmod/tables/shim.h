@@ -33,6 +33,7 @@
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>

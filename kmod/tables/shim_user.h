@@ -407,6 +407,14 @@ static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
 	return kmalloc_array(n, size, gfp | __GFP_ZERO);
 }
 
+/* lib/sort.c: the comparison must be a total order (neither is stable). */
+static inline void sort(void *base, size_t num, size_t size,
+			int (*cmp)(const void *, const void *), void *swap_fn)
+{
+	(void)swap_fn;
+	qsort(base, num, size, cmp);
+}
+
 #define kvmalloc(s, g)		kmalloc(s, g)
 #define kvzalloc(s, g)		kzalloc(s, g)
 #define kvmalloc_array(n, s, g)	kmalloc_array(n, s, g)
