@@ -145,8 +145,9 @@ struct csvx_sg_ref {
 
 struct csvx_sg_cent {
 	u32 parent;			/* index, or CSVX_SG_NONE */
-	u32 first;			/* in cls->ranges, if nr > INLINE */
 	u32 nr;
+	/* inl, or in cls->ranges: no branch on which at the packet */
+	const struct csvx_sg_range *rg;
 	struct csvx_sg_range inl[CSVX_SG_INLINE_RANGES];
 } __aligned(32);
 

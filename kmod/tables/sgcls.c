@@ -15,6 +15,16 @@ static u8 fam_icmp(int fam)
 	return fam ? CSVX_PROTO_ICMPV6 : CSVX_PROTO_ICMP;
 }
 
+/*
+ * A packet's class, with compares and no branch: the protocol mix of first
+ * packets is not something a branch predictor learns.
+ */
+static __always_inline int pkt_class(int fam, u8 proto)
+{
+	return 3 - 3 * (proto == CSVX_PROTO_TCP) -
+	       2 * (proto == CSVX_PROTO_UDP) - (proto == fam_icmp(fam));
+}
+
 static int proto_class(int fam, u8 proto)
 {
 	if (proto == CSVX_PROTO_TCP)
@@ -159,7 +169,7 @@ bool csvx_sg_classify(const struct csvx_sg_cls *cls,
 		return true;
 	if (pkt->dir > CSVX_SG_EGRESS || pkt->remote.family != pkt->family)
 		return false;
-	t = &cls->tree[pkt->dir][fam][proto_class(fam, pkt->proto)];
+	t = &cls->tree[pkt->dir][fam][pkt_class(fam, pkt->proto)];
 	if (t->nr_iv) {
 		const u32 *w = pkt->remote.w;
 
@@ -176,8 +186,7 @@ bool csvx_sg_classify(const struct csvx_sg_cls *cls,
 		for (c = cls->icent[fam][t->iv + c]; c != CSVX_SG_NONE;
 		     c = e->parent) {
 			e = &cls->cents[c];
-			if (range_hit(e->nr > INL ? cls->ranges + e->first :
-				      e->inl, e->nr, pkt->key, &r))
+			if (range_hit(e->rg, e->nr, pkt->key, &r))
 				goto hit;
 		}
 	}
@@ -410,7 +419,7 @@ static void build_cents(struct cbuild *b)
 {
 	struct csvx_sg_cls *cls = b->cls;
 	struct a128 end, zero = { 0, 0 };
-	u32 i, j, k, c, sp = 0;
+	u32 i, j, k, c, first, sp = 0;
 
 	b->t->iv = cls->nr_iv[b->fam];
 	if (!b->ncp)
@@ -426,12 +435,14 @@ static void build_cents(struct cbuild *b)
 		for (j = i; j < b->ncp && b->cp[j].plen == plen &&
 		     a128_eq(b->cp[j].start, start); j++)
 			cls->ranges[cls->nr_ranges + j - i] = b->cp[j].r;
-		e->first = cls->nr_ranges;
+		first = cls->nr_ranges;
 		e->nr = take_ranges(cls, j - i);
+		e->rg = cls->ranges + first;
 		if (e->nr <= INL) {	/* inline: give the space back */
 			for (k = 0; k < e->nr; k++)
-				e->inl[k] = cls->ranges[e->first + k];
-			cls->nr_ranges = e->first;
+				e->inl[k] = cls->ranges[first + k];
+			cls->nr_ranges = first;
+			e->rg = e->inl;
 		}
 		/* Prefixes nest or are disjoint, and come parents first: what
 		 * is still open once those ending before this one are closed
