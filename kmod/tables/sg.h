@@ -149,7 +149,7 @@ struct csvx_sg_cent {
 	/* inl, or in cls->ranges: no branch on which at the packet */
 	const struct csvx_sg_range *rg;
 	struct csvx_sg_range inl[CSVX_SG_INLINE_RANGES];
-} __aligned(32);
+};
 
 /* One direction, family and protocol class of a classifier. */
 struct csvx_sg_tree {

@@ -458,6 +458,276 @@ TEST_F(sg, abort_changes_nothing)
 	EXPECT_EQ(0, self->t.count[CSVX_PARAM_MAX_PORTS]);
 }
 
+/* ------------------------------------- the member index and intervals */
+
+/* A port @ifindex in group @g, and a rule of @g from set @set to @port. */
+static void set_rule(struct __test_metadata *_metadata, struct csvx_sgs *sg,
+		     const char *g, const char *set, u8 proto, u16 port)
+{
+	struct csvx_sg_rule_spec s = rule(CSVX_SG_INGRESS, proto);
+	const char *msg = NULL;
+
+	dports(&s, port, port);
+	s.remote = CSVX_SG_R_SET;
+	s.set = set;
+	ASSERT_EQ(0, csvx_sg_rule_add(sg, g, &s, false, true, &msg))
+		TH_LOG("%s", msg);
+}
+
+static struct csvx_port *group_port(struct __test_metadata *_metadata,
+				    struct csvx_sgs *sg, const char *g,
+				    int ifindex)
+{
+	struct port_req q;
+	const char *msg = NULL;
+
+	if (!csvx_sg_lookup(sg, g))
+		EXPECT_EQ(0, csvx_sg_add(sg, g, false, &msg));
+	port_spec(&q, ifindex, 100, ifindex);
+	port_sg(&q, g);
+	EXPECT_EQ(0, port_apply(sg, &q, CSVX_PORT_ADD, &msg));
+	return csvx_port_lookup(sg, ifindex);
+}
+
+static bool tcp_in(struct csvx_port *port, u16 key, struct csvx_addr a)
+{
+	return classify(port, CSVX_SG_INGRESS, a.family, CSVX_PROTO_TCP, key,
+			a, NULL);
+}
+
+/* Members indexed: the index holds each set's members exactly once. */
+static u32 idx_count(struct csvx_sgs *sg)
+{
+	return sg->idx.h[0].count + sg->idx.h[1].count;
+}
+
+TEST_F(sg, set_changes_seen_at_once)
+{
+	struct csvx_sgs *sg = &self->sg;
+	struct csvx_addr x = A4(0x0a000105), y = A4(0x0a000106);
+	struct csvx_port *p;
+	const char *msg = NULL;
+
+	ASSERT_EQ(0, csvx_sgset_add(sg, "vms", CSVX_SET_HASH_IP, AF_INET, 0,
+				    false, &msg));
+	ASSERT_EQ(0, csvx_sgset_add(sg, "tmp", CSVX_SET_HASH_IP, AF_INET, 0,
+				    false, &msg));
+	p = group_port(_metadata, sg, "web", 5);
+	set_rule(_metadata, sg, "web", "vms", CSVX_PROTO_TCP, 22);
+	/* an empty set admits nothing, whatever the others hold */
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "tmp", &x, 32, false, &msg));
+	EXPECT_FALSE(tcp_in(p, 22, x));
+	/* add, delete: the next packet sees it, no recompilation */
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "vms", &y, 32, false, &msg));
+	EXPECT_TRUE(tcp_in(p, 22, y));
+	EXPECT_FALSE(tcp_in(p, 23, y));
+	EXPECT_FALSE(tcp_in(p, 22, x));
+	ASSERT_EQ(0, csvx_sgset_member_del(sg, "vms", &y, 32, &msg));
+	EXPECT_FALSE(tcp_in(p, 22, y));
+	/* CloudStack's way: fill a temporary set, swap it in */
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "vms", &y, 32, false, &msg));
+	ASSERT_EQ(0, csvx_sgset_swap(sg, "vms", "tmp", &msg));
+	EXPECT_TRUE(tcp_in(p, 22, x));
+	EXPECT_FALSE(tcp_in(p, 22, y));
+	/* a member added to the swapped-in contents, and the old ones */
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "vms", &y, 32, true, &msg));
+	EXPECT_TRUE(tcp_in(p, 22, y));
+	ASSERT_EQ(0, csvx_sgset_member_del(sg, "tmp", &y, 32, &msg));
+	EXPECT_TRUE(tcp_in(p, 22, y));
+	ASSERT_EQ(0, csvx_sgset_swap(sg, "vms", "tmp", &msg));
+	EXPECT_FALSE(tcp_in(p, 22, x));
+	EXPECT_FALSE(tcp_in(p, 22, y));
+	ASSERT_EQ(0, csvx_sgset_swap(sg, "tmp", "vms", &msg));
+	EXPECT_TRUE(tcp_in(p, 22, x));
+	EXPECT_EQ(2, idx_count(sg));
+	/* flush: out of the index too */
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "tmp", &y, 32, false, &msg));
+	EXPECT_EQ(2, csvx_sgset_flush(sg, "vms", &msg));
+	EXPECT_FALSE(tcp_in(p, 22, x));
+	EXPECT_FALSE(tcp_in(p, 22, y));
+	EXPECT_EQ(1, idx_count(sg));
+	/* a deleted set leaves nothing in the index */
+	EXPECT_EQ(0, csvx_sgset_del(sg, "tmp", &msg));
+	EXPECT_EQ(0, idx_count(sg));
+}
+
+TEST_F(sg, set_named_by_rules_and_ports)
+{
+	struct csvx_sgs *sg = &self->sg;
+	struct csvx_addr x = A4(0x0a000105);
+	struct csvx_port *p1, *p2, *p3;
+	const char *msg = NULL;
+
+	ASSERT_EQ(0, csvx_sgset_add(sg, "vms", CSVX_SET_HASH_IP, AF_INET, 0,
+				    false, &msg));
+	ASSERT_EQ(0, csvx_sgset_add(sg, "other", CSVX_SET_HASH_IP, AF_INET, 0,
+				    false, &msg));
+	p1 = group_port(_metadata, sg, "g1", 5);
+	p2 = group_port(_metadata, sg, "g2", 6);
+	p3 = group_port(_metadata, sg, "g2", 7);	/* p2's policy */
+	/* two rules of one group, one of another, and a second set that
+	 * holds the same address
+	 */
+	set_rule(_metadata, sg, "g1", "vms", CSVX_PROTO_TCP, 22);
+	set_rule(_metadata, sg, "g1", "vms", CSVX_PROTO_TCP, 443);
+	set_rule(_metadata, sg, "g2", "vms", CSVX_PROTO_TCP, 80);
+	set_rule(_metadata, sg, "g2", "other", CSVX_PROTO_TCP, 25);
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "other", &x, 32, false, &msg));
+	EXPECT_FALSE(tcp_in(p1, 22, x));
+	EXPECT_TRUE(tcp_in(p2, 25, x));
+	EXPECT_FALSE(tcp_in(p2, 80, x));
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "vms", &x, 32, false, &msg));
+	EXPECT_TRUE(tcp_in(p1, 22, x));
+	EXPECT_TRUE(tcp_in(p1, 443, x));
+	EXPECT_FALSE(tcp_in(p1, 80, x));
+	EXPECT_TRUE(tcp_in(p2, 80, x));
+	EXPECT_TRUE(tcp_in(p3, 80, x));
+	EXPECT_TRUE(tcp_in(p3, 25, x));
+	EXPECT_FALSE(tcp_in(p3, 22, x));
+	ASSERT_EQ(0, csvx_sgset_member_del(sg, "other", &x, 32, &msg));
+	EXPECT_FALSE(tcp_in(p3, 25, x));
+	EXPECT_TRUE(tcp_in(p3, 80, x));
+	EXPECT_EQ(1, idx_count(sg));
+}
+
+TEST_F(sg, hash_net_overlapping_prefixes)
+{
+	struct csvx_sgs *sg = &self->sg;
+	struct csvx_addr in16 = A4(0x0a010203), in8 = A4(0x0a090203);
+	struct csvx_addr n8 = A4(0x0a000000), n16 = A4(0x0a010000);
+	struct csvx_port *p;
+	const char *msg = NULL;
+
+	ASSERT_EQ(0, csvx_sgset_add(sg, "wide", CSVX_SET_HASH_NET, AF_INET, 0,
+				    false, &msg));
+	ASSERT_EQ(0, csvx_sgset_add(sg, "narrow", CSVX_SET_HASH_NET, AF_INET,
+				    0, false, &msg));
+	ASSERT_EQ(0, csvx_sgset_add(sg, "both", CSVX_SET_HASH_NET, AF_INET, 0,
+				    false, &msg));
+	p = group_port(_metadata, sg, "web", 5);
+	set_rule(_metadata, sg, "web", "wide", CSVX_PROTO_TCP, 22);
+	set_rule(_metadata, sg, "web", "narrow", CSVX_PROTO_TCP, 80);
+	set_rule(_metadata, sg, "web", "both", CSVX_PROTO_TCP, 443);
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "wide", &n8, 8, false, &msg));
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "narrow", &n16, 16, false,
+					   &msg));
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "both", &n8, 8, false, &msg));
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "both", &n16, 16, false, &msg));
+	/* the /16 is found first: the /8 of another set must still count */
+	EXPECT_TRUE(tcp_in(p, 22, in16));
+	EXPECT_TRUE(tcp_in(p, 80, in16));
+	EXPECT_TRUE(tcp_in(p, 443, in16));
+	EXPECT_TRUE(tcp_in(p, 22, in8));
+	EXPECT_FALSE(tcp_in(p, 80, in8));
+	EXPECT_TRUE(tcp_in(p, 443, in8));
+	ASSERT_EQ(0, csvx_sgset_member_del(sg, "wide", &n8, 8, &msg));
+	EXPECT_FALSE(tcp_in(p, 22, in16));
+	EXPECT_TRUE(tcp_in(p, 443, in8));
+	ASSERT_EQ(0, csvx_sgset_member_del(sg, "both", &n8, 8, &msg));
+	EXPECT_FALSE(tcp_in(p, 443, in8));
+	EXPECT_TRUE(tcp_in(p, 443, in16));
+	EXPECT_EQ(2, idx_count(sg));
+	/* no /8 left anywhere: that length is no longer probed */
+	EXPECT_EQ(0, sg->idx.lens[0][0] & (1ULL << 8));
+}
+
+TEST_F(sg, ipv6_sets_and_nested_prefixes)
+{
+	struct csvx_sgs *sg = &self->sg;
+	struct csvx_addr h = A6(1, 5), net = A6(2, 0), in = A6(2, 7);
+	struct csvx_addr all = { .family = AF_INET6 }, last = all;
+	struct csvx_sg_rule_spec s;
+	struct csvx_port *p;
+	const char *msg = NULL;
+
+	memset(last.w, 0xff, sizeof(last.w));
+	ASSERT_EQ(0, csvx_sgset_add(sg, "v6", CSVX_SET_HASH_IP, AF_INET6, 0,
+				    false, &msg));
+	ASSERT_EQ(0, csvx_sgset_add(sg, "n6", CSVX_SET_HASH_NET, AF_INET6, 0,
+				    false, &msg));
+	p = group_port(_metadata, sg, "web", 5);
+	set_rule(_metadata, sg, "web", "v6", CSVX_PROTO_TCP, 22);
+	set_rule(_metadata, sg, "web", "n6", CSVX_PROTO_TCP, 80);
+	/* nested prefixes, each its own port: ::/0, 2001:db8::/32,
+	 * 2001:db8:2::/64, and the very last address alone
+	 */
+	s = rule(CSVX_SG_INGRESS, CSVX_PROTO_TCP);
+	ASSERT_EQ(0, csvx_sg_rule_add(sg, "web", dports(cidr(&s, all, 0), 1, 1),
+				      false, true, &msg));
+	s = rule(CSVX_SG_INGRESS, CSVX_PROTO_TCP);
+	ASSERT_EQ(0, csvx_sg_rule_add(sg, "web",
+				      dports(cidr(&s, A6(0, 0), 32), 2,
+					     2), false, true, &msg));
+	s = rule(CSVX_SG_INGRESS, CSVX_PROTO_TCP);
+	ASSERT_EQ(0, csvx_sg_rule_add(sg, "web",
+				      dports(cidr(&s, net, 64), 3, 3), false,
+				      true, &msg));
+	s = rule(CSVX_SG_INGRESS, CSVX_PROTO_TCP);
+	ASSERT_EQ(0, csvx_sg_rule_add(sg, "web",
+				      dports(cidr(&s, last, 128), 4, 4), false,
+				      true, &msg));
+	EXPECT_TRUE(tcp_in(p, 1, in));
+	EXPECT_TRUE(tcp_in(p, 2, in));
+	EXPECT_TRUE(tcp_in(p, 3, in));
+	EXPECT_FALSE(tcp_in(p, 4, in));
+	EXPECT_TRUE(tcp_in(p, 2, h));
+	EXPECT_FALSE(tcp_in(p, 3, h));
+	EXPECT_TRUE(tcp_in(p, 4, last));
+	EXPECT_TRUE(tcp_in(p, 1, last));
+	EXPECT_FALSE(tcp_in(p, 2, last));
+	/* sets of IPv6 */
+	EXPECT_FALSE(tcp_in(p, 22, h));
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "v6", &h, 128, false, &msg));
+	EXPECT_TRUE(tcp_in(p, 22, h));
+	EXPECT_FALSE(tcp_in(p, 80, in));
+	ASSERT_EQ(0, csvx_sgset_member_add(sg, "n6", &net, 64, false, &msg));
+	EXPECT_TRUE(tcp_in(p, 80, in));
+	EXPECT_FALSE(tcp_in(p, 80, h));
+	/* an IPv4 packet is not an IPv6 member */
+	EXPECT_FALSE(tcp_in(p, 22, A4(5)));
+	ASSERT_EQ(0, csvx_sgset_member_del(sg, "v6", &h, 128, &msg));
+	EXPECT_FALSE(tcp_in(p, 22, h));
+}
+
+TEST_F(sg, ipv4_interval_edges)
+{
+	struct csvx_sgs *sg = &self->sg;
+	struct csvx_sg_rule_spec s;
+	struct csvx_port *p;
+	const char *msg = NULL;
+	static const struct { u32 a; u8 plen; u16 port; } pfx[] = {
+		{ 0, 0, 1 }, { 0, 32, 2 }, { 0xffffffff, 32, 3 },
+		{ 0x0a000000, 8, 4 }, { 0x0b000000, 8, 5 },	/* adjacent */
+		{ 0x0a000000, 24, 6 }, { 0x0affff00, 24, 7 },	/* the ends */
+		{ 0x0a800000, 9, 8 },
+	};
+	static const struct { u32 a; u16 port; bool in; } pk[] = {
+		{ 0, 2, true }, { 1, 2, false }, { 1, 1, true },
+		{ 0xffffffff, 3, true }, { 0xfffffffe, 3, false },
+		{ 0xffffffff, 1, true }, { 0x09ffffff, 4, false },
+		{ 0x0a000000, 4, true }, { 0x0a000000, 6, true },
+		{ 0x0a000100, 6, false }, { 0x0a000100, 4, true },
+		{ 0x0affffff, 7, true }, { 0x0affffff, 8, true },
+		{ 0x0a7fffff, 8, false }, { 0x0b000000, 5, true },
+		{ 0x0b000000, 4, false }, { 0x0c000000, 5, false },
+		{ 0x0c000000, 1, true },
+	};
+	size_t i;
+
+	p = group_port(_metadata, sg, "web", 5);
+	for (i = 0; i < ARRAY_SIZE(pfx); i++) {
+		s = rule(CSVX_SG_INGRESS, CSVX_PROTO_TCP);
+		ASSERT_EQ(0, csvx_sg_rule_add(sg, "web",
+					      dports(cidr(&s, A4(pfx[i].a),
+							  pfx[i].plen),
+						     pfx[i].port, pfx[i].port),
+					      false, true, &msg));
+	}
+	for (i = 0; i < ARRAY_SIZE(pk); i++)
+		EXPECT_EQ(pk[i].in, tcp_in(p, pk[i].port, A4(pk[i].a)))
+			TH_LOG("%08x port %u", pk[i].a, pk[i].port);
+}
+
 TEST_F(sg, icmp_keys_and_ranges)
 {
 	struct csvx_sgs *sg = &self->sg;
