@@ -27,10 +27,11 @@
  * admits it or no reference's ranges hold its key, the set part: one probe
  * of the namespace's member index per length present there (one when all
  * sets are hash:ip; sgset.h), and for each member found, a compare with
- * each reference's current contents.  None of this grows with the number
- * of rules or of set members (the search with its logarithm), a
- * classifier takes O(rules) memory, and a set change touches the index
- * only, not the classifiers.  (Cutting the key space too, as rte_acl or
+ * the current contents of each set the tree names (a few pointers: sets,
+ * not rules).  None of this grows with the number of set members, nor
+ * with the number of rules but for the search's logarithm; a classifier
+ * takes O(rules) memory, and a set change touches the index only, not
+ * the classifiers.  (Cutting the key space too, as rte_acl or
  * HiCuts do, copies wide ranges into every cut: rules x cuts memory.)
  *
  * Everything here is written under the caller's lock (tables.h); the
