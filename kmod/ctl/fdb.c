@@ -50,7 +50,7 @@ static int csvx_fdb_parse_ips(struct genl_info *info, struct csvx_addr *ips,
 	return 0;
 }
 
-int csvx_fdb_new_doit(struct sk_buff *skb, struct genl_info *info)
+static int csvx_fdb_new_one(struct genl_info *info)
 {
 	struct csvx_net *cn = csvx_info_net(info);
 	struct csvx_addr ips[CSVX_FDB_MAX_IPS];
@@ -103,7 +103,7 @@ static int csvx_fdb_key(struct genl_info *info, u32 *vni, const u8 **mac)
 	return 0;
 }
 
-int csvx_fdb_del_doit(struct sk_buff *skb, struct genl_info *info)
+static int csvx_fdb_del_one(struct genl_info *info)
 {
 	struct csvx_net *cn = csvx_info_net(info);
 	struct sk_buff *ntf = NULL;
@@ -131,6 +131,71 @@ int csvx_fdb_del_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_unlock(&cn->lock);
 	return err;
+}
+
+/*
+ * CSVX_A_ENTRIES: each element is handled exactly as a request of its own
+ * (through a copy of @info whose attributes are the element's), so a bulk
+ * change validates, announces and fails like that many requests.  The
+ * lock is taken per entry: readers and other writers are not held up for
+ * a whole message, and a request can be refused in the middle.  The
+ * first refused entry ends the request, which is what lets a batch that
+ * stops at its first error send many of its lines at once.
+ */
+static int csvx_fdb_bulk(struct genl_info *info,
+			 const struct nla_policy *policy,
+			 int (*one)(struct genl_info *info))
+{
+	struct nlattr *entries = info->attrs[CSVX_A_ENTRIES];
+	struct genl_info sub = *info;
+	struct nlattr **tb, *e;
+	int rem, n = 0, err = 0;
+
+	if (info->attrs[CSVX_A_VNI] || info->attrs[CSVX_A_MAC]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, entries,
+				    "entries and a single entry's key in one request");
+		return -EINVAL;
+	}
+	nla_for_each_nested(e, entries, rem)
+		n++;
+	if (n > CSVX_BULK_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, entries,
+				    "too many entries in one request");
+		return -E2BIG;
+	}
+	tb = kcalloc(CSVX_A_MAX + 1, sizeof(*tb), GFP_KERNEL);
+	if (!tb)
+		return -ENOMEM;
+	sub.attrs = tb;
+	nla_for_each_nested(e, entries, rem) {
+		/* the core validated every element against @policy */
+		err = nla_parse_nested(tb, CSVX_A_MAX, e, policy, info->extack);
+		if (!err)
+			err = one(&sub);
+		if (err) {
+			/* point at the entry unless the handler named an attribute in it */
+			if (info->extack && !info->extack->bad_attr)
+				NL_SET_BAD_ATTR(info->extack, e);
+			break;
+		}
+		cond_resched();
+	}
+	kfree(tb);
+	return err;
+}
+
+int csvx_fdb_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (info->attrs[CSVX_A_ENTRIES])
+		return csvx_fdb_bulk(info, csvx_fdb_entry_policy, csvx_fdb_new_one);
+	return csvx_fdb_new_one(info);
+}
+
+int csvx_fdb_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (info->attrs[CSVX_A_ENTRIES])
+		return csvx_fdb_bulk(info, csvx_fdb_key_policy, csvx_fdb_del_one);
+	return csvx_fdb_del_one(info);
 }
 
 int csvx_fdb_get_doit(struct sk_buff *skb, struct genl_info *info)

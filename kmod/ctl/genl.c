@@ -126,7 +126,8 @@ static const struct nla_policy csvx_flood_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_REMOTE]		= CSVX_POL_ADDR,
 };
 
-static const struct nla_policy csvx_fdb_policy[CSVX_A_MAX + 1] = {
+/* One entry of NEW_FDB, alone or as an element of CSVX_A_ENTRIES. */
+const struct nla_policy csvx_fdb_entry_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_VNI]		= CSVX_POL_VNI,
 	[CSVX_A_MAC]		= CSVX_POL_MAC,
 	[CSVX_A_REMOTE]		= CSVX_POL_ADDR,
@@ -136,9 +137,26 @@ static const struct nla_policy csvx_fdb_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
 };
 
-static const struct nla_policy csvx_fdb_key_policy[CSVX_A_MAX + 1] = {
+static const struct nla_policy csvx_fdb_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_VNI]		= CSVX_POL_VNI,
 	[CSVX_A_MAC]		= CSVX_POL_MAC,
+	[CSVX_A_REMOTE]		= CSVX_POL_ADDR,
+	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
+	[CSVX_A_SEQ]		= { .type = NLA_U32 },
+	[CSVX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, CSVX_F_STICKY),
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+	[CSVX_A_ENTRIES]	= NLA_POLICY_NESTED_ARRAY(csvx_fdb_entry_policy),
+};
+
+const struct nla_policy csvx_fdb_key_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_VNI]		= CSVX_POL_VNI,
+	[CSVX_A_MAC]		= CSVX_POL_MAC,
+};
+
+static const struct nla_policy csvx_fdb_del_policy[CSVX_A_MAX + 1] = {
+	[CSVX_A_VNI]		= CSVX_POL_VNI,
+	[CSVX_A_MAC]		= CSVX_POL_MAC,
+	[CSVX_A_ENTRIES]	= NLA_POLICY_NESTED_ARRAY(csvx_fdb_key_policy),
 };
 
 static const struct nla_policy csvx_route_policy[CSVX_A_MAX + 1] = {
@@ -281,7 +299,7 @@ static const struct genl_ops csvx_genl_ops[] = {
 
 	CSVX_OP(CSVX_CMD_NEW_FDB, csvx_fdb_policy,
 		csvx_fdb_new_doit, NULL, ADMIN),
-	CSVX_OP(CSVX_CMD_DEL_FDB, csvx_fdb_key_policy,
+	CSVX_OP(CSVX_CMD_DEL_FDB, csvx_fdb_del_policy,
 		csvx_fdb_del_doit, NULL, ADMIN),
 	CSVX_OP(CSVX_CMD_GET_FDB, csvx_fdb_key_policy,
 		csvx_fdb_get_doit, csvx_fdb_get_dumpit, 0),

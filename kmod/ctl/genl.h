@@ -106,6 +106,9 @@ int csvx_flood_new_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_flood_del_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_flood_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
+/* the policies of one FDB entry, for CSVX_A_ENTRIES' elements */
+extern const struct nla_policy csvx_fdb_entry_policy[CSVX_A_MAX + 1];
+extern const struct nla_policy csvx_fdb_key_policy[CSVX_A_MAX + 1];
 int csvx_fdb_new_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_fdb_del_doit(struct sk_buff *skb, struct genl_info *info);
 int csvx_fdb_get_doit(struct sk_buff *skb, struct genl_info *info);

@@ -335,4 +335,189 @@ TEST_F(fdb, flush)
 	CSVX_OK(&self->s, fdb(&self->s, 0, 100, MAC1, A, 0, 0));
 }
 
+/*
+ * CSVX_A_ENTRIES: many entries per request, applied in order up to the
+ * first refused one, which the extack points into.
+ */
+struct bulk {
+	char *buf;
+	struct nlmsghdr *nlh;
+	struct nlattr *entries;
+	uint32_t off[CSVX_BULK_MAX + 2];	/* of each entry's nest */
+	unsigned int n;
+};
+
+static void bulk_start(struct csvx_sock *s, struct bulk *b, uint8_t cmd)
+{
+	b->buf = calloc(1, 128 * 1024);
+	b->nlh = csvx_req(s, b->buf, cmd, 0);
+	b->entries = mnl_attr_nest_start(b->nlh, CSVX_A_ENTRIES);
+	b->n = 0;
+}
+
+/* One entry: VNI and MAC, a remote unless NULL (del: key only). */
+static void bulk_add(struct bulk *b, uint32_t vni, struct csvx_mac mac,
+		     const char *remote)
+{
+	struct nlattr *e;
+
+	b->off[b->n++] = csvx_off(b->nlh);
+	e = mnl_attr_nest_start(b->nlh, b->n);
+	mnl_attr_put_u32(b->nlh, CSVX_A_VNI, vni);
+	mnl_attr_put(b->nlh, CSVX_A_MAC, 6, mac.a);
+	if (remote)
+		csvx_put_ip(b->nlh, CSVX_A_REMOTE, remote);
+	mnl_attr_nest_end(b->nlh, e);
+}
+
+static int bulk_do(struct csvx_sock *s, struct bulk *b)
+{
+	int ret;
+
+	mnl_attr_nest_end(b->nlh, b->entries);
+	ret = csvx_do(s, b->nlh, NULL);
+	free(b->buf);
+	return ret;
+}
+
+/* The entry of @b that the last refusal's NLMSGERR_ATTR_OFFS is in, or -1. */
+static int bulk_refused_at(struct csvx_sock *s, struct bulk *b, uint32_t end)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++) {
+		uint32_t next = i + 1 < b->n ? b->off[i + 1] : end;
+
+		if (s->offs >= b->off[i] && s->offs < next)
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool have(struct csvx_sock *s, uint32_t vni, struct csvx_mac mac)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = csvx_req(s, buf, CSVX_CMD_GET_FDB, 0);
+	struct csvx_msgs reply = {};
+	int ret;
+
+	mnl_attr_put_u32(nlh, CSVX_A_VNI, vni);
+	mnl_attr_put(nlh, CSVX_A_MAC, 6, mac.a);
+	ret = csvx_do(s, nlh, &reply);
+	csvx_msgs_free(&reply);
+	return ret == 0;
+}
+
+TEST_F(fdb, bulk_add_del)
+{
+	struct csvx_sock mon = {};
+	struct csvx_msgs note = {};
+	struct bulk b;
+	unsigned int i;
+
+	csvx_setup_monitor(_metadata, &mon);
+	bulk_start(&self->s, &b, CSVX_CMD_NEW_FDB);
+	for (i = 0; i < CSVX_BULK_MAX; i++)
+		bulk_add(&b, i % 2 ? 200 : 100, csvx_mac_idx(1, i), i % 3 ? A : C);
+	CSVX_OK(&self->s, bulk_do(&self->s, &b));
+	EXPECT_EQ(CSVX_BULK_MAX / 2, count_vni(&self->s, 100));
+	EXPECT_EQ(CSVX_BULK_MAX / 2, count_vni(&self->s, 200));
+	/* announced one by one, as if requested alone */
+	ASSERT_LE(0, csvx_recv_pending(&mon, &note));
+	EXPECT_EQ(CSVX_BULK_MAX, note.nr);
+	for (i = 0; i < note.nr; i++)
+		EXPECT_EQ(CSVX_CMD_NEW_FDB, csvx_cmd(note.v[i]));
+	csvx_msgs_free(&note);
+
+	bulk_start(&self->s, &b, CSVX_CMD_DEL_FDB);
+	for (i = 0; i < CSVX_BULK_MAX; i += 2)
+		bulk_add(&b, 100, csvx_mac_idx(1, i), NULL);
+	CSVX_OK(&self->s, bulk_do(&self->s, &b));
+	EXPECT_EQ(0, count_vni(&self->s, 100));
+	EXPECT_EQ(CSVX_BULK_MAX / 2, count_vni(&self->s, 200));
+	ASSERT_LE(0, csvx_recv_pending(&mon, &note));
+	EXPECT_EQ(CSVX_BULK_MAX / 2, note.nr);
+	csvx_msgs_free(&note);
+	csvx_close(&mon);
+}
+
+/* The first refused entry ends the request; the extack points into it. */
+TEST_F(fdb, bulk_stops_at_first_refusal)
+{
+	struct bulk b;
+	uint32_t end;
+	int ret;
+
+	bulk_start(&self->s, &b, CSVX_CMD_NEW_FDB);
+	bulk_add(&b, 100, csvx_mac_idx(2, 0), A);
+	bulk_add(&b, 200, csvx_mac_idx(2, 1), B);
+	bulk_add(&b, 999, csvx_mac_idx(2, 2), A);	/* no such VNI */
+	bulk_add(&b, 100, csvx_mac_idx(2, 3), A);
+	end = csvx_off(b.nlh);
+	ret = bulk_do(&self->s, &b);
+	EXPECT_EQ(-ENOENT, ret);
+	EXPECT_NE(0, self->s.msg[0]) TH_LOG("no extack message");
+	EXPECT_EQ(2, bulk_refused_at(&self->s, &b, end))
+		TH_LOG("extack offset %lld", (long long)self->s.offs);
+	EXPECT_TRUE(have(&self->s, 100, csvx_mac_idx(2, 0)));
+	EXPECT_TRUE(have(&self->s, 200, csvx_mac_idx(2, 1)));
+	EXPECT_FALSE(have(&self->s, 999, csvx_mac_idx(2, 2)));
+	EXPECT_FALSE(have(&self->s, 100, csvx_mac_idx(2, 3)));
+
+	/* the same for deletions: the missing one stops the rest */
+	bulk_start(&self->s, &b, CSVX_CMD_DEL_FDB);
+	bulk_add(&b, 100, csvx_mac_idx(2, 0), NULL);
+	bulk_add(&b, 100, csvx_mac_idx(2, 3), NULL);	/* absent */
+	bulk_add(&b, 200, csvx_mac_idx(2, 1), NULL);
+	end = csvx_off(b.nlh);
+	EXPECT_EQ(-ENOENT, bulk_do(&self->s, &b));
+	EXPECT_EQ(1, bulk_refused_at(&self->s, &b, end));
+	EXPECT_FALSE(have(&self->s, 100, csvx_mac_idx(2, 0)));
+	EXPECT_TRUE(have(&self->s, 200, csvx_mac_idx(2, 1)));
+}
+
+/* Refused as a whole, nothing applied: too many entries, a bad one, both forms. */
+TEST_F(fdb, bulk_malformed)
+{
+	struct nlattr *e;
+	struct bulk b;
+	unsigned int i;
+
+	csvx_take_snapshot(_metadata, &self->s, &self->snap);
+
+	bulk_start(&self->s, &b, CSVX_CMD_NEW_FDB);
+	for (i = 0; i < CSVX_BULK_MAX + 1; i++)
+		bulk_add(&b, 100, csvx_mac_idx(3, i), A);
+	EXPECT_EQ(-E2BIG, bulk_do(&self->s, &b));
+	EXPECT_NE(0, self->s.msg[0]);
+
+	/* an attribute NEW_FDB does not take, inside the second entry */
+	bulk_start(&self->s, &b, CSVX_CMD_NEW_FDB);
+	bulk_add(&b, 100, csvx_mac_idx(3, 0), A);
+	e = mnl_attr_nest_start(b.nlh, 2);
+	mnl_attr_put_u32(b.nlh, CSVX_A_VNI, 100);
+	csvx_put_mac(b.nlh, CSVX_A_MAC, MAC1);
+	mnl_attr_put_strz(b.nlh, CSVX_A_VRF, "red");
+	mnl_attr_nest_end(b.nlh, e);
+	EXPECT_EQ(-EINVAL, bulk_do(&self->s, &b));
+	EXPECT_NE(0, self->s.msg[0]);
+
+	/* a key that is not unicast */
+	bulk_start(&self->s, &b, CSVX_CMD_NEW_FDB);
+	bulk_add(&b, 100, csvx_mac("01:00:5e:00:00:01"), A);
+	EXPECT_EQ(-EINVAL, bulk_do(&self->s, &b));
+	EXPECT_NE(0, self->s.msg[0]);
+
+	/* entries and a top-level key together */
+	bulk_start(&self->s, &b, CSVX_CMD_NEW_FDB);
+	bulk_add(&b, 100, csvx_mac_idx(3, 0), A);
+	mnl_attr_nest_end(b.nlh, b.entries);
+	mnl_attr_put_u32(b.nlh, CSVX_A_VNI, 100);
+	b.entries = mnl_attr_nest_start(b.nlh, CSVX_A_ENTRIES);
+	EXPECT_EQ(-EINVAL, bulk_do(&self->s, &b));
+	EXPECT_NE(0, self->s.msg[0]);
+
+	csvx_expect_unchanged(_metadata, &self->s, &self->snap, "bulk refused");
+}
+
 TEST_HARNESS_MAIN

@@ -124,12 +124,12 @@ static int fdb_cmd(int cmd, int argc, char **argv)
 		req_put_u32(m, CSVX_A_VNI, vni);
 		return req_queue(m, what);
 	case CMD_DEL:
-		m = req_new(CSVX_CMD_DEL_FDB, 0);
+		m = req_entry(CSVX_CMD_DEL_FDB);
 		req_put_u32(m, CSVX_A_VNI, vni);
 		req_put(m, CSVX_A_MAC, mac, 6);
-		return req_queue(m, what);
+		return req_entry_end(m, what);
 	}
-	m = req_new(CSVX_CMD_NEW_FDB, 0);
+	m = req_entry(CSVX_CMD_NEW_FDB);
 	if (cmd == CMD_REPLACE)
 		req_put_flag(m, CSVX_A_REPLACE);
 	req_put_u32(m, CSVX_A_VNI, vni);
@@ -146,7 +146,7 @@ static int fdb_cmd(int cmd, int argc, char **argv)
 		req_put_u32(m, CSVX_A_SEQ, seq);
 	/* Always sent, so that the entry ends up exactly as the line says. */
 	req_put_u32(m, CSVX_A_FLAGS, val[K_STICKY] ? CSVX_F_STICKY : 0);
-	return req_queue(m, what);
+	return req_entry_end(m, what);
 }
 
 static int fdb_main(int argc, char **argv)

@@ -49,7 +49,22 @@ struct pending {
 	uint32_t off;			/* of the request in nl.tx */
 	unsigned int line;
 	const char *what;		/* NULL once answered */
+	bool bulk;			/* CSVX_A_ENTRIES: lines in bulk.line[] */
 };
+
+#define BULK_BYTES	(TX_SIZE / 2)	/* a bulk message stops growing here */
+
+/* The message of CSVX_A_ENTRIES being filled (see req_entry()). */
+static struct {
+	struct nlmsghdr *m;		/* NULL: none open */
+	struct nlattr *entries, *cur;
+	uint8_t cmd;
+	unsigned int n;
+	unsigned int line[CSVX_BULK_MAX];
+	const char *what[CSVX_BULK_MAX];
+} bulk;
+
+static void bulk_close(void);
 
 /* The request whose replies wait_replies() hands to a callback. */
 struct request {
@@ -181,6 +196,7 @@ struct nlmsghdr *req_new(uint8_t cmd, uint16_t flags)
 
 	if (!nl.sk)
 		sock_open();
+	bulk_close();
 	if (nl.txlen + MSG_MAX > TX_SIZE)
 		req_flush();
 	m = (struct nlmsghdr *)(nl.tx + nl.txlen);
@@ -284,13 +300,35 @@ static void ext_ack_parse(const struct nlmsghdr *nlh, size_t hlen, struct ext_ac
  * command line names it ("mtu 20"), into BUF; NULL if none.  The request is
  * still in the transmit buffer: nothing is built while replies are read.
  */
+/* The element of CSVX_A_ENTRIES of request M that OFFS falls in, or -1. */
+static int entry_at(const struct nlmsghdr *m, uint32_t offs)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(m);
+	struct nlattr *a, *in;
+	int rem, irem, i = 0;
+
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
+		if (nla_type(a) != CSVX_A_ENTRIES)
+			continue;
+		nla_for_each_nested(in, a, irem) {
+			uint32_t s = (uint32_t)((const char *)in - (const char *)m);
+
+			if (offs >= s && offs < s + in->nla_len)
+				return i;
+			i++;
+		}
+	}
+	return -1;
+}
+
+static void culprit_attrs(FILE *f, const struct nlmsghdr *m, struct nlattr *head, int len,
+			  uint32_t offs);
+
 static const char *culprit(const struct nlmsghdr *m, uint32_t offs, char *buf, size_t size)
 {
 	const struct genlmsghdr *g;
-	struct nlattr *a, *in;
 	char *p;
 	FILE *f;
-	int rem, irem;
 
 	if (!m || offs < NLMSG_LENGTH(GENL_HDRLEN) || offs >= m->nlmsg_len)
 		return NULL;
@@ -298,7 +336,20 @@ static const char *culprit(const struct nlmsghdr *m, uint32_t offs, char *buf, s
 	if (!f)
 		return NULL;
 	g = NLMSG_DATA(m);
-	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
+	culprit_attrs(f, m, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), offs);
+	fclose(f);
+	p = buf + (*buf == ' ');
+	return *p ? p : NULL;
+}
+
+/* The attributes from HEAD (LEN bytes) of request M that OFFS falls in, as arguments. */
+static void culprit_attrs(FILE *f, const struct nlmsghdr *m, struct nlattr *head, int len,
+			  uint32_t offs)
+{
+	struct nlattr *a, *in;
+	int rem, irem;
+
+	nla_for_each_attr(a, head, len, rem) {
 		uint32_t start = (uint32_t)((const char *)a - (const char *)m);
 
 		if (offs < start || offs >= start + a->nla_len)
@@ -356,11 +407,17 @@ static const char *culprit(const struct nlmsghdr *m, uint32_t offs, char *buf, s
 					arg_nla_u32(f, param_name(nla_type(in)), in);
 			}
 			break;
+		case CSVX_A_ENTRIES:
+			nla_for_each_nested(in, a, irem) {
+				uint32_t s = (uint32_t)((const char *)in - (const char *)m);
+
+				/* the entry itself: its line says which; inside it: the attribute */
+				if (offs > s && offs < s + in->nla_len)
+					culprit_attrs(f, m, nla_data(in), nla_len(in), offs);
+			}
+			break;
 		}
 	}
-	fclose(f);
-	p = buf + (*buf == ' ');
-	return *p ? p : NULL;
 }
 
 /* A refusal: the kernel's message, or the errno's, and what it points at. */
@@ -519,8 +576,24 @@ static int wait_replies(struct request *r)
 
 					if (nlh->nlmsg_type != NLMSG_ERROR || !p->what)
 						continue;
-					failed += ack(nlh, p->line, p->what,
-						      (struct nlmsghdr *)(nl.tx + p->off));
+					struct nlmsghdr *sent = (struct nlmsghdr *)(nl.tx + p->off);
+					unsigned int line = p->line;
+					const char *what = p->what;
+
+					if (p->bulk) {
+						/* the entry the kernel refused names the line */
+						struct ext_ack x;
+						int e;
+
+						ext_ack_parse(nlh, sizeof(struct nlmsgerr), &x);
+						e = entry_at(sent, x.offs);
+
+						if (e >= 0 && (unsigned int)e < bulk.n) {
+							line = bulk.line[e];
+							what = bulk.what[e];
+						}
+					}
+					failed += ack(nlh, line, what, sent);
 					p->what = NULL;
 					nl.nopen--;
 				} else if (r && nlh->nlmsg_seq == r->seq && !r->done) {
@@ -546,13 +619,21 @@ static void sock_send(void)
 
 int req_flush(void)
 {
+	bulk_close();
 	if (!nl.npend)
 		return 0;
 	sock_send();
 	return wait_replies(NULL);
 }
 
+static int queue(struct nlmsghdr *m, const char *what, bool is_bulk);
+
 int req_queue(struct nlmsghdr *m, const char *what)
+{
+	return queue(m, what, false);
+}
+
+static int queue(struct nlmsghdr *m, const char *what, bool is_bulk)
 {
 	struct pending *p = &nl.pend[nl.npend++];
 
@@ -562,11 +643,68 @@ int req_queue(struct nlmsghdr *m, const char *what)
 	p->off = (uint32_t)((char *)m - nl.tx);
 	p->line = cur_line;
 	p->what = what;
+	p->bulk = is_bulk;
+	if (is_bulk)
+		p->line = bulk.line[0];
 	nl.nopen++;
 	nl.txlen += NLMSG_ALIGN(m->nlmsg_len);
 	if (nl.npend >= nl.window || nl.txlen + MSG_MAX > TX_SIZE)
 		return req_flush();
 	return 0;
+}
+
+struct nlmsghdr *req_entry(uint8_t cmd)
+{
+	struct nlmsghdr *m;
+
+	/* With -f every line is a request of its own (each may fail alone);
+	 * outside a batch there is one line. */
+	if (opt.force || !cur_line)
+		return req_new(cmd, 0);
+	if (bulk.m && (bulk.cmd != cmd || bulk.n == CSVX_BULK_MAX ||
+		       bulk.m->nlmsg_len > BULK_BYTES))
+		bulk_close();
+	if (!bulk.m) {
+		m = req_new(cmd, 0);
+		bulk.m = m;
+		bulk.cmd = cmd;
+		bulk.n = 0;
+		bulk.entries = req_nest_start(m, CSVX_A_ENTRIES);
+	}
+	/* attributes go at the message's end: inside this entry's nest */
+	bulk.cur = req_nest_start(bulk.m, (uint16_t)(bulk.n + 1));
+	return bulk.m;
+}
+
+int req_entry_end(struct nlmsghdr *m, const char *what)
+{
+	if (m != bulk.m)
+		return req_queue(m, what);
+	req_nest_end(m, bulk.cur);
+	req_nest_end(m, bulk.entries);
+	bulk.line[bulk.n] = cur_line;
+	bulk.what[bulk.n] = what;
+	bulk.n++;
+	return 0;
+}
+
+/*
+ * Queue the open bulk message (window 1: it goes out at once).  A refusal
+ * ends the batch here, where the line being run cannot be told: it is the
+ * exit status of the whole run, as batch() would have returned it.
+ */
+static void bulk_close(void)
+{
+	struct nlmsghdr *m = bulk.m;
+
+	if (!m)
+		return;
+	bulk.m = NULL;
+	if (queue(m, bulk.what[0], true)) {
+		fflush(stdout);
+		exit(get_status());
+	}
+	/* bulk.line[] stays valid: only one bulk message is ever in flight */
 }
 
 int req_get(struct nlmsghdr *m, const char *what, nl_reply_fn fn, void *arg)

@@ -43,6 +43,19 @@ void req_nest_end(struct nlmsghdr *m, struct nlattr *nest);
 int req_queue(struct nlmsghdr *m, const char *what);
 int req_flush(void);
 
+/*
+ * One entry of a command that takes CSVX_A_ENTRIES (fdb add/replace/del):
+ * req_entry() returns the message to put the entry's attributes in and
+ * req_entry_end() queues it, as req_new() and req_queue() do.  In a batch
+ * that stops at its first error (no -f), consecutive entries of one
+ * command share a message of up to CSVX_BULK_MAX entries, which the kernel
+ * applies in order up to the first it refuses: one round trip for many
+ * lines, and the refusal names the line.  A refusal found when such a
+ * message goes out before a later line is run ends the batch there.
+ */
+struct nlmsghdr *req_entry(uint8_t cmd);
+int req_entry_end(struct nlmsghdr *m, const char *what);
+
 /* Send a GET (one reply) or, with NLM_F_DUMP in its flags, a dump, and pass
  * each reply to FN as it arrives.  Returns 0, or 1 if the kernel refused. */
 int req_get(struct nlmsghdr *m, const char *what, nl_reply_fn fn, void *arg);

@@ -43,6 +43,15 @@
  * the length is the address family.  MACs are binary attributes of 6 bytes.
  *
  * Every table has a limit (enum csvx_param); reaching it is ENOSPC.
+ *
+ * Bulk FDB changes: NEW_FDB and DEL_FDB also take CSVX_A_ENTRIES instead of
+ * one entry's attributes: a nest holding up to CSVX_BULK_MAX nests (of any
+ * type), each with the attributes that command takes for one entry.  They
+ * are applied in order, each announced as if requested alone; the first
+ * refused entry ends the request: those before it stay applied, those
+ * after it are not, and the extended ack points into the refused entry's
+ * nest.  A batch that stops at its first error (csvxctl -b) sends many
+ * lines per message this way and knows which line failed.
  */
 #ifndef _UAPI_LINUX_CSVX_H
 #define _UAPI_LINUX_CSVX_H
@@ -60,6 +69,7 @@
 #define CSVX_SET_NAME_MAX	32
 #define CSVX_SG_NAME_MAX	32
 #define CSVX_PORT_MAX_IPS	CSVX_FDB_MAX_IPS	/* IPs per port */
+#define CSVX_BULK_MAX		1024		/* entries per CSVX_A_ENTRIES */
 #define CSVX_PORT_MAX_SGS	16			/* groups per port */
 
 enum csvx_cmd {
@@ -204,6 +214,11 @@ enum csvx_attr {
 				 */
 	CSVX_A_NR_PORTS,	/* u32 (reply): ports in a group */
 	CSVX_A_GEN,		/* u32 (reply): generation of a port's rules */
+	CSVX_A_ENTRIES,		/* nest of nests, each one entry's attributes
+				 * (NEW_FDB, DEL_FDB): up to CSVX_BULK_MAX
+				 * entries applied in order under one request,
+				 * the first refused one ending it (see below)
+				 */
 
 	__CSVX_A_MAX,
 };
