@@ -156,19 +156,35 @@ static int csvx_fdb_bulk(struct genl_info *info,
 				    "entries and a single entry's key in one request");
 		return -EINVAL;
 	}
-	nla_for_each_nested(e, entries, rem)
-		n++;
-	if (n > CSVX_BULK_MAX) {
+	/*
+	 * Strict, as the core is with top-level attributes, and all of them
+	 * before any is applied: a malformed request changes nothing.  Done
+	 * here rather than by the policy so that the offending element is
+	 * pointed at (the core's nested-array check leaves no offset).
+	 */
+	nla_for_each_nested(e, entries, rem) {
+		if (++n > CSVX_BULK_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, entries,
+					    "too many entries in one request");
+			return -E2BIG;
+		}
+		err = nla_validate_nested(e, CSVX_A_MAX, policy, info->extack);
+		if (err) {
+			if (info->extack && !info->extack->bad_attr)
+				NL_SET_BAD_ATTR(info->extack, e);
+			return err;
+		}
+	}
+	if (rem) {
 		NL_SET_ERR_MSG_ATTR(info->extack, entries,
-				    "too many entries in one request");
-		return -E2BIG;
+				    "bytes left over after the entries");
+		return -EINVAL;
 	}
 	tb = kcalloc(CSVX_A_MAX + 1, sizeof(*tb), GFP_KERNEL);
 	if (!tb)
 		return -ENOMEM;
 	sub.attrs = tb;
 	nla_for_each_nested(e, entries, rem) {
-		/* the core validated every element against @policy */
 		err = nla_parse_nested(tb, CSVX_A_MAX, e, policy, info->extack);
 		if (!err)
 			err = one(&sub);

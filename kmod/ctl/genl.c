@@ -145,7 +145,7 @@ static const struct nla_policy csvx_fdb_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_SEQ]		= { .type = NLA_U32 },
 	[CSVX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, CSVX_F_STICKY),
 	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
-	[CSVX_A_ENTRIES]	= NLA_POLICY_NESTED_ARRAY(csvx_fdb_entry_policy),
+	[CSVX_A_ENTRIES]	= { .type = NLA_NESTED },	/* fdb.c parses each */
 };
 
 const struct nla_policy csvx_fdb_key_policy[CSVX_A_MAX + 1] = {
@@ -156,7 +156,7 @@ const struct nla_policy csvx_fdb_key_policy[CSVX_A_MAX + 1] = {
 static const struct nla_policy csvx_fdb_del_policy[CSVX_A_MAX + 1] = {
 	[CSVX_A_VNI]		= CSVX_POL_VNI,
 	[CSVX_A_MAC]		= CSVX_POL_MAC,
-	[CSVX_A_ENTRIES]	= NLA_POLICY_NESTED_ARRAY(csvx_fdb_key_policy),
+	[CSVX_A_ENTRIES]	= { .type = NLA_NESTED },	/* fdb.c parses each */
 };
 
 static const struct nla_policy csvx_route_policy[CSVX_A_MAX + 1] = {

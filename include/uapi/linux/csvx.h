@@ -46,8 +46,10 @@
  *
  * Bulk FDB changes: NEW_FDB and DEL_FDB also take CSVX_A_ENTRIES instead of
  * one entry's attributes: a nest holding up to CSVX_BULK_MAX nests (of any
- * type), each with the attributes that command takes for one entry.  They
- * are applied in order, each announced as if requested alone; the first
+ * type), each with the attributes that command takes for one entry.  All
+ * are validated first (a malformed one refuses the request, nothing
+ * applied); then they are applied in order, each announced as if
+ * requested alone; the first
  * refused entry ends the request: those before it stay applied, those
  * after it are not, and the extended ack points into the refused entry's
  * nest.  A batch that stops at its first error (csvxctl -b) sends many
