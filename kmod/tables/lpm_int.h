@@ -173,6 +173,13 @@ u32 csvx_lpm_rib_cover(const struct lpm_rib *rib, const struct lpm_key *k,
  * already has: that saves a dependent load for most lookups of a big
  * table, and the leaves array for most nodes of a small one.
  *
+ * A node that a top entry names (a "top node") is not in an array of
+ * siblings, so its size is free: it always keeps its leaves inline, as
+ * many as it has, in the 32-byte units that follow it (lpm_top_units()).
+ * The lookup then reads a top entry and a top node, in one line or two
+ * neighbours, for every address that no route longer than s + 6 bits
+ * covers, and never the leaves array.
+ *
  * A skip node has vector 0 and bit 0 of leafvec clear, which no other node
  * has (its slot 0 would be a leaf starting a run).  It stands for a chain
  * of skip.strides nodes that each have one child and one value elsewhere:
@@ -193,6 +200,9 @@ struct lpm_node {
 		} skip;
 	};
 };
+
+/* Where inline leaves start; a top node's go on past the struct. */
+#define LPM_LEAF_OFF	offsetof(struct lpm_node, l16)
 
 #define LPM_INLINE16	6
 #define LPM_INLINE32	3
@@ -220,6 +230,21 @@ struct csvx_lpm {
 };
 
 static_assert(sizeof(struct lpm_node) == 32);
+static_assert(offsetof(struct lpm_node, l32) == LPM_LEAF_OFF);
+
+/* The nodes a top node with @nl leaves takes, its leaves included. */
+static inline u32 lpm_top_units(u32 nl, bool wide)
+{
+	u32 bytes = LPM_LEAF_OFF + nl * (wide ? sizeof(u32) : sizeof(u16));
+
+	return DIV_ROUND_UP(bytes, sizeof(struct lpm_node));
+}
+
+/* The leaves of a top node, or the inline leaves of any node. */
+static inline const void *lpm_node_leaves(const struct lpm_node *n)
+{
+	return (const u8 *)n + LPM_LEAF_OFF;
+}
 
 /* The caller serialises writers (it cannot be named for lockdep here). */
 #define lpm_fib_deref(lpm)	rcu_dereference_protected((lpm)->fib, 1)

@@ -131,20 +131,26 @@ static bool leaves_inline(bool wide, u32 nl)
 	return nl <= (wide ? LPM_INLINE32 : LPM_INLINE16);
 }
 
-/* Leaf run @i of node @n of @f, inline or not. */
-static u32 node_leaf(const struct lpm_fib *f, const struct lpm_node *n, u32 i)
+/* Leaf run @i of node @n of @f (a @top node or not), inline or not. */
+static u32 node_leaf(const struct lpm_fib *f, const struct lpm_node *n,
+		     bool top, u32 i)
 {
-	if (!leaves_inline(f->wide, hweight64(n->leafvec)))
+	const void *l = lpm_node_leaves(n);
+
+	if (!top && !leaves_inline(f->wide, hweight64(n->leafvec)))
 		return leaf_get(f, n->base0 + i);
-	return f->wide ? n->l32[i] : n->l16[i];
+	return f->wide ? ((const u32 *)l)[i] : ((const u16 *)l)[i];
 }
 
+/* Through a char pointer: a top node's leaves go on past the struct. */
 static void node_leaf_set_inline(bool wide, struct lpm_node *n, u32 i, u32 v)
 {
+	u8 *l = (u8 *)n + LPM_LEAF_OFF;
+
 	if (wide)
-		n->l32[i] = v;
+		((u32 *)l)[i] = v;
 	else
-		n->l16[i] = v;
+		((u16 *)l)[i] = v;
 }
 
 static bool node_is_skip(const struct lpm_node *n)
@@ -179,10 +185,16 @@ struct lpm_slots {
 	struct lpm_node child[64];
 };
 
-/* A slot's content once built: a leaf value, or a node. */
+/*
+ * A slot's content once built: a leaf value, or a node.  A top node is
+ * written in place at once (@placed, at fib->nodes[@at]), as only there
+ * do its leaves fit; any other node is @n, copied to its siblings later.
+ */
 struct lpm_res {
 	bool node;
+	bool placed;
 	u32 val;
+	u32 at;
 	struct lpm_node n;
 };
 
@@ -292,6 +304,7 @@ static int encode_skip(struct lpm_build *b, const struct lpm_slots *sl, u32 v,
 
 	memset(&res->n, 0, sizeof(res->n));
 	res->node = true;
+	res->placed = false;
 	if (node_is_skip(c) && c->skip.miss == v &&
 	    c->skip.strides < LPM_SKIP_MAX) {
 		res->n = *c;
@@ -310,13 +323,18 @@ static int encode_skip(struct lpm_build *b, const struct lpm_slots *sl, u32 v,
 	return 0;
 }
 
-/* Turn slots into a node in free space, or into one value if they are. */
-static int encode(struct lpm_build *b, const struct lpm_slots *sl,
+/*
+ * Turn slots into a node in free space, or into one value if they are.
+ * A @top node (one a top entry will name) goes into free space itself,
+ * with all its leaves after it.
+ */
+static int encode(struct lpm_build *b, const struct lpm_slots *sl, bool top,
 		  struct lpm_res *res)
 {
 	struct lpm_fib *f = b->f;
 	u64 leafvec = 0, bit;
-	u32 i, nl = 0, nc, prev = ~0U, base0 = 0, base1, c, l;
+	u32 i, nl = 0, nc, prev = ~0U, base0 = 0, base1, c, l, at = 0;
+	struct lpm_node *n;
 	bool inl;
 
 	if (!sl->childmask) {
@@ -341,30 +359,39 @@ static int encode(struct lpm_build *b, const struct lpm_slots *sl,
 	nc = hweight64(sl->childmask);
 	if (nc == 1 && nl == 1)
 		return encode_skip(b, sl, prev, res);
-	inl = leaves_inline(f->wide, nl);
+	inl = top || leaves_inline(f->wide, nl);
 	alloc_nodes(b, nc, &base1);
-	if (!inl)
+	if (top)
+		alloc_nodes(b, lpm_top_units(nl, f->wide), &at);
+	else if (!inl)
 		alloc_leaves(b, nl, &base0);
-	memset(&res->n, 0, sizeof(res->n));
+	/* A top node is written where it stays; nothing is, in a dry run. */
+	n = &res->n;
+	if (top && !b->dry)
+		n = &f->nodes[at];
+	memset(n, 0, top && !b->dry ?
+	       lpm_top_units(nl, f->wide) * sizeof(*n) : sizeof(*n));
 	for (i = 0, bit = 1, c = base1, l = 0; i < 64; i++, bit <<= 1) {
 		if (sl->childmask & bit) {
 			if (!b->dry)
 				f->nodes[c] = sl->child[i];
 			c++;
 		} else if (leafvec & bit) {
-			if (inl)
-				node_leaf_set_inline(f->wide, &res->n, l, sl->val[i]);
+			if (inl && (!top || !b->dry))
+				node_leaf_set_inline(f->wide, n, l, sl->val[i]);
 			else if (!b->dry)
 				leaf_set(f, base0 + l, sl->val[i]);
 			l++;
 		}
 	}
 	res->node = true;
-	res->n.vector = sl->childmask;
-	res->n.leafvec = leafvec;
-	res->n.base1 = base1;
+	res->placed = top;
+	res->at = at;
+	n->vector = sl->childmask;
+	n->leafvec = leafvec;
+	n->base1 = base1;
 	if (!inl)
-		res->n.base0 = base0;
+		n->base0 = base0;
 	return 0;
 }
 
@@ -426,16 +453,20 @@ static int build_node(struct lpm_build *b, u32 d, const struct lpm_key *r,
 	err = node_fill(b, sl, d, r, d);
 	if (err)
 		return err;
-	return encode(b, sl, res);
+	return encode(b, sl, d == b->f->s, res);
 }
 
-/* Store a node as a one-node array, as a top entry refers to it. */
+/* The top entry for @res; a skip node is stored as a node of its own. */
 static void top_entry(struct lpm_build *b, const struct lpm_res *res, u32 *e)
 {
 	u32 at;
 
 	if (!res->node) {
 		*e = res->val;
+		return;
+	}
+	if (res->placed) {
+		*e = LPM_NODE | res->at;
 		return;
 	}
 	alloc_nodes(b, 1, &at);
@@ -502,16 +533,20 @@ static void node_count(const struct lpm_fib *f, const struct lpm_node *n,
 static void fib_count(const struct lpm_fib *f, bool wide, u32 *nodes,
 		      u32 *leaves)
 {
-	u32 t;
+	const struct lpm_node *n;
+	u32 t, i;
 
 	*nodes = 0;
 	*leaves = 0;
 	for (t = 0; t < (1U << f->s); t++) {
-		if (f->top[t] & LPM_NODE) {
-			(*nodes)++;
-			node_count(f, &f->nodes[f->top[t] & ~LPM_NODE], wide,
-				   nodes, leaves);
-		}
+		if (!(f->top[t] & LPM_NODE))
+			continue;
+		/* A top node holds its leaves; its children are inner. */
+		n = &f->nodes[f->top[t] & ~LPM_NODE];
+		*nodes += lpm_top_units(node_nleaves(n), wide) + node_nchild(n);
+		for (i = 0; i < node_nchild(n); i++)
+			node_count(f, &f->nodes[n->base1 + i], wide, nodes,
+				   leaves);
 	}
 }
 
@@ -547,7 +582,7 @@ static void node_copy(struct lpm_fib *nf, const struct lpm_fib *of, u32 at)
 		nf->leaves_used += nl;
 	} else {
 		for (i = 0; i < nl; i++)
-			v[i] = node_leaf(of, n, i);
+			v[i] = node_leaf(of, n, false, i);
 		memset(n->l32, 0, sizeof(n->l32));
 		if (!nin) {
 			n->base0 = nf->leaves_used;
@@ -562,6 +597,39 @@ static void node_copy(struct lpm_fib *nf, const struct lpm_fib *of, u32 at)
 	}
 	for (i = 0; i < nc; i++)
 		node_copy(nf, of, b1 + i);
+}
+
+/*
+ * Copy top node @on of @of into free space of @nf, converting its leaves
+ * to the width of @nf, and its subtree after it.  Returns where it went.
+ */
+static u32 top_copy(struct lpm_fib *nf, const struct lpm_fib *of,
+		    const struct lpm_node *on)
+{
+	u32 nl = node_nleaves(on), nc = node_nchild(on), at, b1, i;
+	u32 units = lpm_top_units(nl, nf->wide);
+	struct lpm_node *n;
+
+	at = nf->nodes_used;
+	nf->nodes_used += units;
+	n = &nf->nodes[at];
+	if (nf->wide == of->wide || node_is_skip(on)) {
+		memcpy(n, on, units * sizeof(*n));
+	} else {
+		memset(n, 0, units * sizeof(*n));
+		n->vector = on->vector;
+		n->leafvec = on->leafvec;
+		for (i = 0; i < nl; i++)
+			node_leaf_set_inline(nf->wide, n, i,
+					     node_leaf(of, on, true, i));
+	}
+	b1 = nf->nodes_used;
+	nf->nodes_used += nc;
+	memcpy(&nf->nodes[b1], &of->nodes[on->base1], nc * sizeof(*n));
+	n->base1 = b1;
+	for (i = 0; i < nc; i++)
+		node_copy(nf, of, b1 + i);
+	return at;
 }
 
 /*
@@ -603,9 +671,8 @@ static int fib_relayout(struct csvx_lpm *lpm, u32 xn, u32 xl, bool wide)
 	for (t = 0; t < (1U << of->s); t++) {
 		e = of->top[t];
 		if (e & LPM_NODE) {
-			nf->nodes[nf->nodes_used] = of->nodes[e & ~LPM_NODE];
-			e = LPM_NODE | nf->nodes_used++;
-			node_copy(nf, of, e & ~LPM_NODE);
+			e = LPM_NODE | top_copy(nf, of,
+						&of->nodes[e & ~LPM_NODE]);
 			if (!(t & 1023))
 				cond_resched();
 		}
@@ -685,7 +752,7 @@ static int fib_rebuild(struct csvx_lpm *lpm, u32 s)
 /* ------------------------------------------------------------ update */
 
 static void node_decode(const struct lpm_fib *f, const struct lpm_node *n,
-			struct lpm_slots *sl)
+			bool top, struct lpm_slots *sl)
 {
 	u32 i, c = n->base1, l = 0, v = 0;
 	u64 bit;
@@ -712,7 +779,7 @@ static void node_decode(const struct lpm_fib *f, const struct lpm_node *n,
 			continue;
 		}
 		if (n->leafvec & bit)
-			v = node_leaf(f, n, l++);
+			v = node_leaf(f, n, top, l++);
 		sl->val[i] = v;
 	}
 }
@@ -744,7 +811,8 @@ static int update(struct lpm_build *b, const struct lpm_res *cur, u32 d,
 	sl = build_level(b, d);
 	if (!sl)
 		return -ENOMEM;
-	node_decode(b->f, &cur->n, sl);
+	node_decode(b->f, cur->placed ? &b->f->nodes[cur->at] : &cur->n,
+		    cur->placed, sl);
 	i = key_slot(k, d);
 	if (plen <= d + LPM_STRIDE) {
 		/* The route spans slots of this node: paint them again. */
@@ -758,6 +826,7 @@ static int update(struct lpm_build *b, const struct lpm_res *cur, u32 d,
 	} else {
 		bit = 1ULL << i;
 		sub.node = sl->childmask & bit;
+		sub.placed = false;
 		if (sub.node)
 			sub.n = sl->child[i];
 		else
@@ -773,7 +842,7 @@ static int update(struct lpm_build *b, const struct lpm_res *cur, u32 d,
 	}
 	if (err)
 		return err;
-	return encode(b, sl, out);
+	return encode(b, sl, d == b->f->s, out);
 }
 
 /*
@@ -814,10 +883,9 @@ static int fib_update_once(struct lpm_build *b, const struct lpm_key *k,
 
 	e = f->top[t];
 	cur.node = e & LPM_NODE;
-	if (cur.node)
-		cur.n = f->nodes[e & ~LPM_NODE];
-	else
-		cur.val = e;
+	cur.placed = cur.node;
+	cur.at = e & ~LPM_NODE;
+	cur.val = e;
 	err = update(b, &cur, s, k, plen, &res);
 	if (err)
 		return err;
