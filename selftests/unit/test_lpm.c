@@ -901,6 +901,105 @@ TEST_F(lpm, wide_leaves_move_out)
 	ASSERT_EQ(look(l, "11.2.199.1"), 9);
 }
 
+/*
+ * A node a top entry names keeps all its leaves after it, however many:
+ * with fewer than 2048 routes IPv4 has 6 top bits (IPv6 4), so the /12s
+ * (/10s) under one top entry fill the slots of one top node.  64 runs of
+ * leaves at 16 bits and at 32, children under a top node beside its
+ * leaves, a default route, and deletes down to a single value.
+ */
+static void top_node_check(struct __test_metadata *_metadata,
+			   struct csvx_lpm *l, bool v6, const u32 *want,
+			   u32 dflt)
+{
+	uint8_t a[16];
+	u32 i, nh;
+
+	for (i = 0; i < 64; i++) {
+		memset(a, 0, sizeof(a));
+		/* slot i, and a host in the middle of it */
+		if (v6) {
+			a[0] = 0x20 | i >> 2;
+			a[1] = (i & 3) << 6 | 0x15;
+		} else {
+			a[0] = 8 | i >> 4;
+			a[1] = (i & 15) << 4 | 7;
+			a[3] = 9;
+		}
+		rcu_read_lock();
+		nh = csvx_lpm_lookup(l, a);
+		rcu_read_unlock();
+		ASSERT_EQ(nh, want[i] ? want[i] : dflt);
+	}
+}
+
+static void top_node_run(struct __test_metadata *_metadata,
+			 struct csvx_lpm *l, bool v6)
+{
+	struct csvx_lpm_stats st;
+	u32 want[64], i, step;
+	uint8_t a[16];
+	u32 old;
+
+	for (i = 0; i < 64; i++) {
+		memset(a, 0, sizeof(a));
+		if (v6) {
+			a[0] = 0x20 | i >> 2;
+			a[1] = (i & 3) << 6;
+		} else {
+			a[0] = 8 | i >> 4;
+			a[1] = (i & 15) << 4;
+		}
+		want[i] = 100 + i;
+		ASSERT_EQ(csvx_lpm_insert(l, a, v6 ? 10 : 12, want[i], &old), 0);
+	}
+	top_node_check(_metadata, l, v6, want, 0);
+	ASSERT_EQ(ins(l, v6 ? "::" : "0.0.0.0", 0, 7), 0);
+	top_node_check(_metadata, l, v6, want, 7);
+	/* A child beside the leaves: an address under a longer route. */
+	ASSERT_EQ(ins(l, v6 ? "2000:0:0:0:1::" : "8.0.0.1", v6 ? 80 : 32, 9),
+		  0);
+	ASSERT_EQ(look(l, v6 ? "2000:0:0:0:1::" : "8.0.0.1"), 9);
+	ASSERT_EQ(look(l, v6 ? "2000:0:0:0:2::" : "8.0.0.2"), 100);
+	top_node_check(_metadata, l, v6, want, 7);
+	/* 32-bit leaves: the top node is copied wider, 64 leaves and all. */
+	ASSERT_EQ(ins(l, v6 ? "ff00::" : "200.0.0.0", 8, 70000), 0);
+	csvx_lpm_stats(l, &st, true);
+	ASSERT_TRUE(st.wide_leaves);
+	check_caps(_metadata, l);
+	top_node_check(_metadata, l, v6, want, 7);
+	ASSERT_EQ(look(l, v6 ? "ff01::1" : "200.1.2.3"), 70000);
+	ASSERT_EQ(look(l, v6 ? "2000:0:0:0:1::" : "8.0.0.1"), 9);
+	ASSERT_EQ(del(l, v6 ? "ff00::" : "200.0.0.0", 8), 0);
+	ASSERT_EQ(del(l, v6 ? "2000:0:0:0:1::" : "8.0.0.1", v6 ? 80 : 32), 0);
+	/* Deletes in a scattered order, down to no node at all. */
+	for (step = 0; step < 64; step++) {
+		i = (step * 37) % 64;
+		memset(a, 0, sizeof(a));
+		if (v6) {
+			a[0] = 0x20 | i >> 2;
+			a[1] = (i & 3) << 6;
+		} else {
+			a[0] = 8 | i >> 4;
+			a[1] = (i & 15) << 4;
+		}
+		ASSERT_EQ(csvx_lpm_delete(l, a, v6 ? 10 : 12, &old), 0);
+		ASSERT_EQ(old, want[i]);
+		want[i] = 0;
+		top_node_check(_metadata, l, v6, want, 7);
+		check_caps(_metadata, l);
+	}
+	csvx_lpm_stats(l, &st, true);
+	ASSERT_EQ(st.nodes, 0);
+	ASSERT_EQ(csvx_lpm_count(l), 1);
+}
+
+TEST_F(lpm, top_node_leaves)
+{
+	top_node_run(_metadata, self->l4, false);
+	top_node_run(_metadata, self->l6, true);
+}
+
 TEST_F(lpm, walk_resume)
 {
 	struct csvx_lpm *l = self->l4;
