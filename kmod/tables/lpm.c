@@ -93,13 +93,15 @@ static void key_store(const struct lpm_key *k, u8 *a, bool v6)
 static const struct lpm_node lpm_value_node = { .leafvec = 1 };
 
 /*
- * Below a top node: inner nodes, skip nodes, and leaves inline or in the
- * leaves array.  @n is a node whose slot for @hi is a child, or a skip node.
+ * Below top node @n: inner nodes, skip nodes, and leaves inline or in
+ * the leaves array.  Also where lookup_walk() sends a top node whose slot
+ * 0 is a child, to find a leaf of that top node.
  */
 static u32 lookup_deep(const struct lpm_fib *f, const struct lpm_node *n,
 		       u64 hi, u64 lo)
 {
 	u64 vec, lv, bit, mask;
+	bool top = true;
 	u32 sb, nl;
 
 	for (;;) {
@@ -110,6 +112,7 @@ static u32 lookup_deep(const struct lpm_fib *f, const struct lpm_node *n,
 			n = &f->nodes[n->base1 + hweight64(vec & mask) - 1];
 			hi = hi << LPM_STRIDE | lo >> (64 - LPM_STRIDE);
 			lo <<= LPM_STRIDE;
+			top = false;
 			continue;
 		}
 		lv = n->leafvec;
@@ -122,14 +125,17 @@ static u32 lookup_deep(const struct lpm_fib *f, const struct lpm_node *n,
 		n = &f->nodes[n->base1];
 		hi = hi << sb | lo >> (64 - sb);
 		lo <<= sb;
+		top = false;
 	}
-	/* An inner node: leaves inline if few, else in the leaves array. */
+	/* Leaves inline if few or in a top node, else in the leaves array. */
 	nl = hweight64(lv);
 	bit = hweight64(lv & mask) - 1;
 	if (f->wide)
-		return nl <= LPM_INLINE32 ? n->l32[bit] :
+		return top || nl <= LPM_INLINE32 ?
+		       ((const u32 *)lpm_node_leaves(n))[bit] :
 		       ((const u32 *)f->leaves)[n->base0 + bit];
-	return nl <= LPM_INLINE16 ? n->l16[bit] :
+	return top || nl <= LPM_INLINE16 ?
+	       ((const u16 *)lpm_node_leaves(n))[bit] :
 	       ((const u16 *)f->leaves)[n->base0 + bit];
 }
 
@@ -149,30 +155,37 @@ static u32 lookup_deep(const struct lpm_fib *f, const struct lpm_node *n,
 static __always_inline u32 lookup_walk(const struct lpm_fib *f, u32 e,
 				       u64 hi, u64 lo)
 {
-	const struct lpm_node *n;
-	u64 vec, lv, bit, mask;
-	uintptr_t m;
-	u32 i, v;
+	const struct lpm_node *n, *vn = &lpm_value_node;
+	unsigned long i, slot = hi >> (64 - LPM_STRIDE);
+	uintptr_t np;
+	u64 lv;
+	u32 v;
 
 	/*
-	 * Selected with a mask: written as a condition, the compiler turns
-	 * it back into a branch on @e, knowing what lpm_value_node holds.
+	 * Both addresses first, then a choice between two numbers, which
+	 * compilers make with a conditional move.  Both hidden from the
+	 * compiler, which would otherwise compute the node's address, or
+	 * fold what it knows of lpm_value_node, in a path of its own: a
+	 * branch on @e again.
 	 */
-	m = (uintptr_t)0 - (e >> 31);
-	n = (const struct lpm_node *)
-	    (((uintptr_t)&f->nodes[e & ~LPM_NODE] & m) |
-	     ((uintptr_t)&lpm_value_node & ~m));
-	vec = n->vector;
+	OPTIMIZER_HIDE_VAR(vn);
+	np = (uintptr_t)&f->nodes[e & ~LPM_NODE];
+	OPTIMIZER_HIDE_VAR(np);
+	n = (const struct lpm_node *)(e & LPM_NODE ? np : (uintptr_t)vn);
 	lv = n->leafvec;
-	bit = 1ULL << (hi >> (64 - LPM_STRIDE));
-	mask = bit | (bit - 1);
-	if (unlikely((vec & bit) || !(vec | (lv & 1))))
+	/*
+	 * A child in the slot, or a skip node: the only nodes whose leafvec
+	 * has bit 0 clear are those and nodes whose slot 0 is a child, rare
+	 * enough to send to lookup_deep() too for one test less here.
+	 */
+	if (unlikely((n->vector >> slot) & 1) || unlikely(!(lv & 1)))
 		return lookup_deep(f, n, hi, lo);
-	i = hweight64(lv & mask) - 1;
+	/* The leaf run the slot is in: bits 0 .. slot of leafvec, less one. */
+	i = hweight64(lv << (63 - slot));
 	if (unlikely(f->wide))
-		v = ((const u32 *)lpm_node_leaves(n))[i];
+		v = ((const u32 *)lpm_node_leaves(n))[i - 1];
 	else
-		v = ((const u16 *)lpm_node_leaves(n))[i];
+		v = ((const u16 *)lpm_node_leaves(n))[i - 1];
 	return e & LPM_NODE ? v : e;
 }
 

@@ -40,6 +40,10 @@ static inline unsigned int hweight64(u64 x)
 #define hweight64(x)		((unsigned int)__builtin_popcountll(x))
 #endif
 #endif
+#ifndef OPTIMIZER_HIDE_VAR
+/* As the kernel's: the compiler must assume @var changed here. */
+#define OPTIMIZER_HIDE_VAR(var)	({ __asm__ ("" : "+r" (var)); })
+#endif
 #ifndef max3
 #define max3(a, b, c)		max(max(a, b), c)
 #endif
