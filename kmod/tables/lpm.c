@@ -204,11 +204,13 @@ u32 csvx_lpm_lookup(const struct csvx_lpm *lpm, const u8 *addr)
 		return lookup_walk(f, READ_ONCE(f->top[hi >> (64 - s)]),
 				   hi << s, 0);
 	} else {
-		__be64 a[2];
+		/* Two words, not an array: an array gets a stack canary. */
+		__be64 a0, a1;
 
-		memcpy(a, addr, sizeof(a));
-		hi = be64_to_cpu(a[0]);
-		lo = be64_to_cpu(a[1]);
+		memcpy(&a0, addr, sizeof(a0));
+		memcpy(&a1, addr + sizeof(a0), sizeof(a1));
+		hi = be64_to_cpu(a0);
+		lo = be64_to_cpu(a1);
 		return lookup_walk(f, READ_ONCE(f->top[hi >> (64 - s)]),
 				   hi << s | lo >> (64 - s), lo << s);
 	}
