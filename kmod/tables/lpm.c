@@ -19,9 +19,9 @@
  *    a million DFZ routes) reads a top entry and one node, whose leaf is
  *    in the node's own cache line nine times in ten, and no leaves array.
  *  - The common path has no branch on the data: a top entry that is a
- *    value reads a constant node, and the answer is picked with a mask, so
- *    that consecutive lookups overlap instead of waiting for mispredicted
- *    branches on cache misses.
+ *    value reads a constant node, and the answer is picked with a
+ *    conditional move, so that consecutive lookups overlap instead of
+ *    waiting for mispredicted branches on cache misses.
  *  - Path compression: a chain of nodes that each have one child and one
  *    value elsewhere is one "skip" node, which compares up to 60 key bits
  *    at once.  IPv6 tables are mostly such chains.
@@ -169,7 +169,8 @@ static __always_inline u32 lookup_walk(const struct lpm_fib *f, u32 e,
 	 * branch on @e again.
 	 */
 	OPTIMIZER_HIDE_VAR(vn);
-	np = (uintptr_t)&f->nodes[e & ~LPM_NODE];
+	/* As a number: for a value entry it points nowhere. */
+	np = (uintptr_t)f->nodes + (e & ~LPM_NODE) * sizeof(*n);
 	OPTIMIZER_HIDE_VAR(np);
 	n = (const struct lpm_node *)(e & LPM_NODE ? np : (uintptr_t)vn);
 	lv = n->leafvec;
