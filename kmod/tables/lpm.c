@@ -100,6 +100,7 @@ static const struct lpm_node lpm_value_node = { .leafvec = 1 };
 static u32 lookup_deep(const struct lpm_fib *f, const struct lpm_node *n,
 		       u64 hi, u64 lo)
 {
+	uintptr_t in, out, m;
 	u64 vec, lv, bit, mask;
 	bool top = true;
 	u32 sb, nl;
@@ -127,16 +128,22 @@ static u32 lookup_deep(const struct lpm_fib *f, const struct lpm_node *n,
 		lo <<= sb;
 		top = false;
 	}
-	/* Leaves inline if few or in a top node, else in the leaves array. */
+	/*
+	 * Leaves inline if few or in a top node, else in the leaves array:
+	 * as random as the addresses in a big table, so chosen with a mask
+	 * (compilers turn a condition here back into branches).
+	 */
 	nl = hweight64(lv);
 	bit = hweight64(lv & mask) - 1;
-	if (f->wide)
-		return top || nl <= LPM_INLINE32 ?
-		       ((const u32 *)lpm_node_leaves(n))[bit] :
-		       ((const u32 *)f->leaves)[n->base0 + bit];
-	return top || nl <= LPM_INLINE16 ?
-	       ((const u16 *)lpm_node_leaves(n))[bit] :
-	       ((const u16 *)f->leaves)[n->base0 + bit];
+	in = (uintptr_t)lpm_node_leaves(n);
+	if (f->wide) {
+		out = (uintptr_t)f->leaves + n->base0 * sizeof(u32);
+		m = (uintptr_t)0 - (top | (nl <= LPM_INLINE32));
+		return ((const u32 *)((in & m) | (out & ~m)))[bit];
+	}
+	out = (uintptr_t)f->leaves + n->base0 * sizeof(u16);
+	m = (uintptr_t)0 - (top | (nl <= LPM_INLINE16));
+	return ((const u16 *)((in & m) | (out & ~m)))[bit];
 }
 
 /*
