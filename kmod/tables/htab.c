@@ -13,6 +13,8 @@
  */
 #include "htab.h"
 
+static_assert(CSVX_HB_SLOTS == 5,
+	      "csvx_htags_match() compares tags[0..3] and tag[4]");
 static_assert(sizeof(struct csvx_hline) == L1_CACHE_BYTES,
 	      "a bucket is one cache line");
 static_assert(sizeof(struct csvx_hbuckets) == L1_CACHE_BYTES,

@@ -71,9 +71,14 @@ struct csvx_hnode {
 #define CSVX_HB_SLOTS		5
 
 struct csvx_hline {
-	u16 tag[CSVX_HB_SLOTS];
-	u16 all;			/* every node of the run is in a slot */
-	u32 unused;
+	union {
+		struct {
+			u16 tag[CSVX_HB_SLOTS];
+			u16 all;	/* every node of the run is in a slot */
+			u32 unused;
+		};
+		u64 tags;		/* tag[0..3] as one word, for probes */
+	};
 	struct csvx_hnode __rcu *slot[CSVX_HB_SLOTS];	/* NULL: free */
 	struct csvx_hnode __rcu *first;	/* of the run, NULL if empty */
 } ____cacheline_aligned;
@@ -148,6 +153,43 @@ static inline u32 csvx_htab_hash3(const struct csvx_htab *h, u32 a, u32 b,
 				  u32 c)
 {
 	return hsiphash_3u32(a, b, c, &h->key);
+}
+
+/*
+ * The slots of a line whose tag is @tag, bit i for slot i: from @tags, the
+ * first four tags as one word (read at once, so the four may be of
+ * different moments if writers race: the caller rechecks each node's hash
+ * and key anyway), and @tag4, the fifth.
+ *
+ * Why not a loop of five compares: that is five loads, compares and
+ * shifts per lookup, a fair part of what a security-group classification
+ * costs (it probes a few sets per packet).  This is SWAR in plain C, for
+ * any 64-bit arch: XOR the word with @tag in every half-word, so a
+ * matching half-word is zero; (x & 0x7fff) + 0x7fff sets a half-word's top
+ * bit iff its low 15 bits are not all zero, without a carry into the next
+ * half-word (unlike the shorter (x - 0x0001) & ~x, whose borrow can flag a
+ * half-word above a match), and ORing x in covers the top bit itself: the
+ * zero half-words are left with their top bit clear, and the complement
+ * has exactly one bit per matching slot.  A multiplication then gathers
+ * those four bits (15, 31, 47 and 63) into bits 0 to 3, in slot order
+ * (which depends on the byte order): no two partial products meet, so
+ * there is no carry.
+ */
+static __always_inline u32 csvx_htags_match(u64 tags, u16 tag4, u16 tag)
+{
+	const u64 lo = 0x7fff7fff7fff7fffULL;
+	u64 x = tags ^ (tag * 0x0001000100010001ULL);
+
+	x = ~(((x & lo) + lo) | x | lo) >> 15;
+	/* The compiler's byte order macros: the same in user space. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	/* tag[i] is the half-word at bit 16 * (3 - i) */
+	x = (x * 0x0008000400020001ULL) >> 48;
+#else
+	/* tag[i] is the half-word at bit 16 * i */
+	x = (x * 0x0001000200040008ULL) >> 48;
+#endif
+	return (u32)x | (u32)(tag4 == tag) << 4;
 }
 
 static inline u32 csvx_hbucket(const struct csvx_hbuckets *b, u32 hash)
@@ -234,8 +276,6 @@ csvx_hprobe_start(const struct csvx_htab *h, u32 hash, struct csvx_hprobe *p)
 {
 	const struct csvx_hbuckets *b = rcu_dereference_raw(h->bkt);
 	const struct csvx_hline *bk;
-	u16 tag = hash;
-	u32 i;
 
 	p->hash = hash;
 	p->mask = 0;
@@ -245,8 +285,8 @@ csvx_hprobe_start(const struct csvx_htab *h, u32 hash, struct csvx_hprobe *p)
 	bk = &b->b[csvx_hbucket(b, hash)];
 	/* Before the tags: see "Slots" above. */
 	p->all = smp_load_acquire(&bk->all);
-	for (i = 0; i < CSVX_HB_SLOTS; i++)
-		p->mask |= (u32)(READ_ONCE(bk->tag[i]) == tag) << i;
+	p->mask = csvx_htags_match(READ_ONCE(bk->tags),
+				   READ_ONCE(bk->tag[4]), (u16)hash);
 	p->bkt = bk;
 	return csvx_hprobe_next(p, NULL);
 }

@@ -516,6 +516,44 @@ TEST_F(htab, randomized_with_colliding_hashes)
 	free(m.at);
 }
 
+/*
+ * The probe's word-at-a-time tag compare against one compare per slot, with
+ * tags next to the one sought (a borrow or carry between half-words would
+ * flag the wrong slot) as well as random ones.
+ */
+TEST(tags_match_as_one_compare_per_slot)
+{
+	static const u16 near[] = { 0, 1, 0xffff, 0x8000, 0x7fff, 0x0100 };
+	struct csvx_hline l;
+	struct unit_rng r;
+	u32 i, k, want;
+	u16 tag;
+
+	unit_rng_init(&r, "tags_match_as_one_compare_per_slot");
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < 1000000; i++) {
+		tag = rnd(&r, 4) ? rnd64(&r) : near[rnd(&r, ARRAY_SIZE(near))];
+		want = 0;
+		for (k = 0; k < CSVX_HB_SLOTS; k++) {
+			switch (rnd(&r, 4)) {
+			case 0:
+				l.tag[k] = tag;
+				break;
+			case 1:
+				l.tag[k] = tag ^ near[rnd(&r, ARRAY_SIZE(near))];
+				break;
+			case 2:
+				l.tag[k] = tag + near[rnd(&r, ARRAY_SIZE(near))];
+				break;
+			default:
+				l.tag[k] = rnd64(&r);
+			}
+			want |= (u32)(l.tag[k] == tag) << k;
+		}
+		ASSERT_EQ(want, csvx_htags_match(l.tags, l.tag[4], tag));
+	}
+}
+
 TEST_F(htab, walk_resumes_across_resizes)
 {
 	const u32 base = 1000, extra = 60000;
