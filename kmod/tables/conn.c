@@ -7,6 +7,8 @@
 #define MIN_BUCKETS	64
 #define EVICT_SPAN	8		/* buckets looked at for a victim */
 
+static_assert(CSVX_CONN_SLOTS == 5,
+	      "csvx_htags_match() compares tags[0..3] and tag[4]");
 static_assert(sizeof(struct csvx_conn_bucket) == L1_CACHE_BYTES,
 	      "a bucket is one cache line");
 static_assert(offsetof(struct csvx_conn, key) % 8 == 0 &&
@@ -247,16 +249,15 @@ struct csvx_conn *csvx_conn_find(struct csvx_conn_table *ct,
 	struct csvx_conn *c;
 	u16 tag = hash;
 	unsigned int seq;
-	u32 i, k, mask;
+	u32 i, mask;
 
 	do {
 		seq = read_seqcount_begin(&ct->seq);
 		b = rcu_dereference(ct->tbl);
 		i = conn_bucket(b, hash);
 		l = &b->b[i];
-		mask = 0;
-		for (k = 0; k < CSVX_CONN_SLOTS; k++)
-			mask |= (u32)(READ_ONCE(l->tag[k]) == tag) << k;
+		mask = csvx_htags_match(READ_ONCE(l->tags),
+					READ_ONCE(l->tag[4]), tag);
 		for (; mask; mask &= mask - 1) {
 			c = rcu_dereference(l->slot[__ffs(mask)]);
 			if (likely(c && c->hash == hash && key_eq(&c->key, key)))

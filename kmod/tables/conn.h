@@ -115,8 +115,13 @@ struct csvx_conn {
 
 /* One cache line: see "A bucket" above.  Tags: the hash's low 16 bits. */
 struct csvx_conn_bucket {
-	u16 tag[CSVX_CONN_SLOTS];
-	u16 unused[3];
+	union {
+		struct {
+			u16 tag[CSVX_CONN_SLOTS];
+			u16 unused[3];
+		};
+		u64 tags;	/* tag[0..3]: see csvx_htags_match() */
+	};
 	struct csvx_conn __rcu *slot[CSVX_CONN_SLOTS];	/* NULL: free */
 	struct csvx_conn __rcu *chain;
 } ____cacheline_aligned;
