@@ -127,24 +127,21 @@ static const struct nla_policy csvx_flood_policy[CSVX_A_MAX + 1] = {
 };
 
 /* One entry of NEW_FDB, alone or as an element of CSVX_A_ENTRIES. */
+#define CSVX_FDB_ENTRY_POLICY						\
+	[CSVX_A_VNI]		= CSVX_POL_VNI,				\
+	[CSVX_A_MAC]		= CSVX_POL_MAC,				\
+	[CSVX_A_REMOTE]		= CSVX_POL_ADDR,			\
+	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy), \
+	[CSVX_A_SEQ]		= { .type = NLA_U32 },			\
+	[CSVX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, CSVX_F_STICKY), \
+	[CSVX_A_REPLACE]	= { .type = NLA_FLAG }
+
 const struct nla_policy csvx_fdb_entry_policy[CSVX_A_MAX + 1] = {
-	[CSVX_A_VNI]		= CSVX_POL_VNI,
-	[CSVX_A_MAC]		= CSVX_POL_MAC,
-	[CSVX_A_REMOTE]		= CSVX_POL_ADDR,
-	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
-	[CSVX_A_SEQ]		= { .type = NLA_U32 },
-	[CSVX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, CSVX_F_STICKY),
-	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+	CSVX_FDB_ENTRY_POLICY,
 };
 
 static const struct nla_policy csvx_fdb_policy[CSVX_A_MAX + 1] = {
-	[CSVX_A_VNI]		= CSVX_POL_VNI,
-	[CSVX_A_MAC]		= CSVX_POL_MAC,
-	[CSVX_A_REMOTE]		= CSVX_POL_ADDR,
-	[CSVX_A_IPS]		= NLA_POLICY_NESTED(csvx_ips_nest_policy),
-	[CSVX_A_SEQ]		= { .type = NLA_U32 },
-	[CSVX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, CSVX_F_STICKY),
-	[CSVX_A_REPLACE]	= { .type = NLA_FLAG },
+	CSVX_FDB_ENTRY_POLICY,
 	[CSVX_A_ENTRIES]	= { .type = NLA_NESTED },	/* fdb.c parses each */
 };
 
