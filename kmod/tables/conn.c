@@ -11,6 +11,9 @@ static_assert(CSVX_CONN_SLOTS == 5,
 	      "csvx_htags_match() compares tags[0..3] and tag[4]");
 static_assert(sizeof(struct csvx_conn_bucket) == L1_CACHE_BYTES,
 	      "a bucket is one cache line");
+static_assert(offsetof(struct csvx_conn_key, p) == 3 * sizeof(u32) &&
+	      offsetof(struct csvx_conn_key, a) == 4 * sizeof(u32),
+	      "csvx_conn_hash(): words 0 to 2 local, 3 the ports, 4 and 5 IPv4");
 static_assert(offsetof(struct csvx_conn, key) % 8 == 0 &&
 	      offsetof(struct csvx_conn, key) + CSVX_CONN_KEY4 <= L1_CACHE_BYTES,
 	      "an IPv4 lookup compares aligned words of the entry's first line");
@@ -126,6 +129,7 @@ struct csvx_conn_table *csvx_conn_table_create(struct kmem_cache *cache,
 {
 	struct csvx_conn_table *ct = kzalloc(sizeof(*ct), GFP_KERNEL_ACCOUNT);
 	struct csvx_conn_buckets *b;
+	u32 i;
 
 	if (!ct)
 		return NULL;
@@ -144,6 +148,8 @@ struct csvx_conn_table *csvx_conn_table_create(struct kmem_cache *cache,
 	atomic_long_set(&ct->evicted, 0);
 	atomic_long_set(&ct->full, 0);
 	ct->seed = get_random_u32();
+	for (i = 0; i < ARRAY_SIZE(ct->mix); i++)
+		ct->mix[i] = get_random_u32() | 1;
 	return ct;
 }
 

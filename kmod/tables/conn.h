@@ -92,7 +92,7 @@ struct csvx_conn_key {
 			u32 a[8];	/* IPv4: a[0], a[1]; IPv6: a[0..7] */
 		};
 		u64 w[6];		/* compared a word at a time */
-		u32 w32[12];		/* hashed */
+		u32 w32[12];		/* see csvx_conn_hash() */
 	};
 };
 
@@ -152,13 +152,14 @@ struct csvx_conn_buckets {
 struct csvx_conn_table {
 	struct csvx_conn_buckets __rcu *tbl;
 	seqcount_t seq;			/* bumped around a resize */
+	u32 seed;			/* of the hash, random */
+	u32 mix[3];			/* of the hash: random, odd */
 	spinlock_t lock;		/* writers */
 	atomic_t count;
 	u32 max;			/* READ_ONCE */
 	u32 timeout[CSVX_CT_T_NR];	/* ticks, READ_ONCE */
 	u32 refresh;			/* ticks between stamp updates */
 	u32 gc_pos;			/* next bucket the GC looks at */
-	u32 seed;			/* of the hash, random */
 	struct kmem_cache *cache;
 	atomic_long_t evicted;		/* entries evicted for a new one */
 	atomic_long_t full;		/* new ones refused: table full */
@@ -188,20 +189,39 @@ void csvx_conn_orig_tuple(const struct csvx_conn *c,
 			  struct csvx_conn_tuple *t);
 
 /*
- * jhash2 of the key's words with a random seed per table, as the kernel
- * hashes established TCP sockets (inet_ehashfn: jhash with a random
- * secret) for the same 5-tuples from the same remote senders.  SipHash-1-3
- * (hsiphash) over these 24 bytes cost as much as the two cache misses of
- * the lookup itself in a loop of lookups (see BENCHMARKS.md); what keeps
- * a flood of colliding connections harmless is not the hash alone but the
- * cap on a bucket's chain (CSVX_CONN_CHAIN_MAX, csvx_conn_insert()).
+ * The hash of a key, with a random seed per table.  IPv4 hashes as the
+ * kernel hashes established TCP sockets for the same 4-tuples from the same
+ * remote senders, inet_ehashfn(): jhash_3words(laddr, faddr, ports, secret
+ * + net_hash_mix(net)), the per-namespace part folded into the initval.
+ * Here the two addresses and the ports go through jhash_3words, and the
+ * local part the operator sets (key words 0 to 2: port id, zone, family,
+ * protocol, zone_is_vni) is folded into the initval as a sum of products
+ * with random odd multipliers per table.  That is one final mix, where
+ * jhash2 over the six words was a mix and a final mix: ~40 instructions
+ * less on every packet's critical path.
+ *
+ * Why multipliers, and random ones: a product with an odd number is a
+ * bijection, so keys that differ in one local word alone always get
+ * different initvals; and since jhash_3words adds its initval to all
+ * three words, two keys whose initvals differ by d collide whenever their
+ * words differ by -d, so d must depend on the table's secret, or fixed
+ * pairs of keys on two ports would collide in every table.
+ *
+ * IPv6 keeps jhash2 over the whole key.  SipHash-1-3 (hsiphash) cost as
+ * much as the two cache misses of the lookup itself in a loop of lookups
+ * (see BENCHMARKS.md); what keeps a flood of colliding connections
+ * harmless is not the hash alone but the cap on a bucket's chain
+ * (CSVX_CONN_CHAIN_MAX, csvx_conn_insert()).
  */
 static inline u32 csvx_conn_hash(const struct csvx_conn_table *ct,
 				 const struct csvx_conn_key *key)
 {
-	return jhash2(key->w32, key->family == AF_INET ?
-		      CSVX_CONN_KEY4 / sizeof(u32) : ARRAY_SIZE(key->w32),
-		      ct->seed);
+	if (likely(key->family == AF_INET))
+		return jhash_3words(key->a[0], key->a[1], key->w32[3],
+				    ct->seed + key->w32[0] * ct->mix[0] +
+				    key->w32[1] * ct->mix[1] +
+				    key->w32[2] * ct->mix[2]);
+	return jhash2(key->w32, ARRAY_SIZE(key->w32), ct->seed);
 }
 
 /* The entry of @key, dead or alive (check with csvx_conn_alive). RCU. */

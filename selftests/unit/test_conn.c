@@ -610,6 +610,120 @@ TEST_F(conn, colliding_connections_are_capped)
 	}
 }
 
+static u32 hash_of(const struct csvx_conn_table *ct, u32 port, u32 zone,
+		   bool zone_is_vni, const struct csvx_conn_tuple *t)
+{
+	struct csvx_conn_key key;
+
+	csvx_conn_key_make(&key, port, zone, zone_is_vni, t);
+	return csvx_conn_hash(ct, &key);
+}
+
+/* Pearson's chi-square of @n counts against a uniform spread of @keys. */
+static double chi2(const u32 *cnt, u32 n, u32 keys)
+{
+	double e = (double)keys / n, x = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		x += (cnt[i] - e) * (cnt[i] - e) / e;
+	return x;
+}
+
+/*
+ * An IPv4 key hashes as inet_ehashfn() hashes a socket's 4-tuple:
+ * jhash_3words over the addresses and the ports, the local part (port id,
+ * zone, protocol, zone_is_vni) folded into the initval with the table's
+ * random odd multipliers.  Keys that differ only there hash apart and
+ * land in other buckets as often as unrelated keys would; the same
+ * 4-tuple on many ports and zones, and the keys of a host (a few VMs,
+ * well-known ports, sequential remotes), spread over the buckets as
+ * uniformly as random keys (chi-square within eight standard deviations
+ * of its mean); and another table, with its own secrets, puts the same
+ * keys elsewhere.
+ */
+TEST_F(conn, hash_folds_the_local_part)
+{
+	static const u16 dports[] = { 443, 80, 53, 22, 8080, 3306, 5432 };
+	struct csvx_conn_table *ct = self->ct, *ct2;
+	struct csvx_conn_tuple t = tup4(6, 0x0a000001, 40000, 0x0b000001, 443);
+	u32 base = hash_of(ct, 1, 7, false, &t), h[2300], nh = 0;
+	u32 i, j, same_hash = 0, same_bucket = 0, most = 0, n, moved = 0;
+	struct csvx_conn_key key;
+	u32 *cnt;
+	double x;
+
+	/* the structure itself, with the odd multipliers it relies on */
+	csvx_conn_key_make(&key, 1, 7, false, &t);
+	for (i = 0; i < ARRAY_SIZE(ct->mix); i++)
+		EXPECT_EQ(1, ct->mix[i] & 1);
+	EXPECT_EQ(jhash_3words(key.a[0], key.a[1], key.w32[3],
+			       ct->seed + key.w32[0] * ct->mix[0] +
+			       key.w32[1] * ct->mix[1] +
+			       key.w32[2] * ct->mix[2]), base);
+
+	for (i = 1; i <= 1000; i++) {
+		h[nh++] = hash_of(ct, 1 + i, 7, false, &t);	/* port id */
+		h[nh++] = hash_of(ct, 1, 7 + i, false, &t);	/* zone */
+	}
+	h[nh++] = hash_of(ct, 1, 7, true, &t);		/* zone is a VNI */
+	for (i = 0; i < 256; i++) {			/* protocol */
+		if (i == 6)
+			continue;
+		t.proto = i;
+		h[nh++] = hash_of(ct, 1, 7, false, &t);
+	}
+	for (i = 0; i < nh; i++) {
+		same_hash += h[i] == base;
+		same_bucket += h[i] >> 22 == base >> 22;	/* of 1024 */
+	}
+	ksft_print_msg("%u local variants: %u same hash, %u same of 1024 buckets\n",
+		       nh, same_hash, same_bucket);
+	EXPECT_EQ(0, same_hash);
+	EXPECT_GE(12, same_bucket);
+
+	cnt = calloc(4096, sizeof(*cnt));
+	ASSERT_NE(NULL, cnt);
+	/* one 4-tuple on 64 ports x 64 zones: 4096 keys, 256 buckets */
+	t = tup4(17, 0x0a000001, 5000, 0x0a000002, 53);
+	for (i = 0; i < 64; i++)
+		for (j = 0; j < 64; j++)
+			cnt[hash_of(ct, 1 + i, 100 + j, false, &t) >> 24]++;
+	x = chi2(cnt, 256, 4096);
+	ksft_print_msg("one 4-tuple, 4096 (port, zone): chi-square %.0f (255 +- 23)\n",
+		       x);
+	EXPECT_GT(255 + 8 * 23, x);
+
+	/* a host: 200 VMs in 4 zones, sequential remotes and ports */
+	ct2 = table(self->cache, 1000, 64);
+	ASSERT_NE(NULL, ct2);
+	memset(cnt, 0, 4096 * sizeof(*cnt));
+	n = 65536;
+	for (i = 0; i < n; i++) {
+		u32 vm = i % 200;
+
+		t = tup4(i % 5 ? 6 : 17, 0x0a000000 | vm << 8 | 10,
+			 32768 + i % 1000, 0x01000000 + i / 7,
+			 dports[i % ARRAY_SIZE(dports)]);
+		j = hash_of(ct, 1 + vm, vm % 4, false, &t);
+		cnt[j >> 20]++;
+		moved += hash_of(ct2, 1 + vm, vm % 4, false, &t) >> 20 !=
+			 j >> 20;
+	}
+	for (i = 0; i < 4096; i++)
+		most = max(most, cnt[i]);
+	x = chi2(cnt, 4096, n);
+	ksft_print_msg("a host's keys: chi-square %.0f (4095 +- 91), fullest %u (mean 16)\n",
+		       x, most);
+	ksft_print_msg("%u of %u in another bucket in another table\n",
+		       moved, n);
+	EXPECT_GT(4095 + 8 * 91, x);
+	EXPECT_GE(40, most);
+	EXPECT_LT(n - n / 512, moved);
+	csvx_conn_table_destroy(ct2);
+	free(cnt);
+}
+
 TEST_F(conn, lookup_cost)
 {
 	struct csvx_conn_tuple t;
