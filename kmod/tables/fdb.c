@@ -54,7 +54,8 @@ static struct csvx_fdb *ipn_fdb(const struct csvx_hnode *n)
  * under a limit; a hash chosen to collide only lengthens a run, whose
  * first five nodes are still one line away.
  */
-static u32 fdb_hash(const struct csvx_htab *h, u32 vni, const u8 *mac)
+static __always_inline u32 fdb_hash(const struct csvx_htab *h, u32 vni,
+				    const u8 *mac)
 {
 	u32 lo;
 	u16 hi;
@@ -79,8 +80,22 @@ static u32 fdb_ip_hash(const struct csvx_htab *h, u32 vni,
 	return csvx_htab_hash(h, &key, sizeof(key));
 }
 
-static struct csvx_fdb *fdb_find(const struct csvx_htab *h, u32 vni,
-				 const u8 *mac, u32 hash)
+static __always_inline bool fdb_key_eq(const struct csvx_fdb *f, u32 vni,
+				       const u8 *mac)
+{
+	u32 a0, b0;
+	u16 a1, b1;
+
+	/* one branch for VNI and MAC: csvx_mac_eq() with the VNI in it */
+	memcpy(&a0, f->mac, 4);
+	memcpy(&b0, mac, 4);
+	memcpy(&a1, f->mac + 4, 2);
+	memcpy(&b1, mac + 4, 2);
+	return !((f->vni ^ vni) | (a0 ^ b0) | (a1 ^ b1));
+}
+
+static noinline struct csvx_fdb *fdb_find(const struct csvx_htab *h, u32 vni,
+					  const u8 *mac, u32 hash)
 {
 	struct csvx_hprobe pr;
 	struct csvx_hnode *n;
@@ -88,18 +103,31 @@ static struct csvx_fdb *fdb_find(const struct csvx_htab *h, u32 vni,
 	csvx_htab_for_each_possible(h, n, hash, &pr) {
 		struct csvx_fdb *f = container_of(n, struct csvx_fdb, node);
 
-		if (f->vni == vni && csvx_mac_eq(f->mac, mac))
+		if (fdb_key_eq(f, vni, mac))
 			return f;
 	}
 	return NULL;
 }
 
+/*
+ * Every frame's lookup: the hash, the node of the first matching tag and
+ * the compare, inline in one function with no probe state, so that a
+ * lookup is few instructions (a loop of them keeps more in flight while
+ * each waits for its two cache lines); anything else (a miss, a second
+ * candidate, a long run) is the full probe of fdb_find(), which reads the
+ * bucket line again, from the L1 by then.
+ */
 struct csvx_fdb *csvx_fdb_lookup(struct csvx_tables *t, u32 vni,
 				 const u8 *mac)
 {
 	const struct csvx_htab *h = &t->priv->fdb;
+	u32 hash = fdb_hash(h, vni, mac);
+	struct csvx_hnode *n = csvx_htab_first(h, hash);
+	struct csvx_fdb *f = container_of(n, struct csvx_fdb, node);
 
-	return fdb_find(h, vni, mac, fdb_hash(h, vni, mac));
+	if (likely(n && fdb_key_eq(f, vni, mac)))
+		return f;
+	return fdb_find(h, vni, mac, hash);
 }
 
 struct csvx_fdb *csvx_fdb_lookup_ip(struct csvx_tables *t, u32 vni,

@@ -173,14 +173,21 @@ static inline u32 csvx_htab_hash3(const struct csvx_htab *h, u32 a, u32 b,
  * has exactly one bit per matching slot.  A multiplication then gathers
  * those four bits (15, 31, 47 and 63) into bits 0 to 3, in slot order
  * (which depends on the byte order): no two partial products meet, so
- * there is no carry.
+ * there is no carry.  csvx_htags_match4() is the part before the
+ * shift: bit 16 * i + 15 of its word for each matching half-word i.
  */
-static __always_inline u32 csvx_htags_match(u64 tags, u16 tag4, u16 tag)
+static __always_inline u64 csvx_htags_match4(u64 tags, u16 tag)
 {
 	const u64 lo = 0x7fff7fff7fff7fffULL;
 	u64 x = tags ^ (tag * 0x0001000100010001ULL);
 
-	x = ~(((x & lo) + lo) | x | lo) >> 15;
+	return ~(((x & lo) + lo) | x | lo);
+}
+
+static __always_inline u32 csvx_htags_match(u64 tags, u16 tag4, u16 tag)
+{
+	u64 x = csvx_htags_match4(tags, tag) >> 15;
+
 	/* The compiler's byte order macros: the same in user space. */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	/* tag[i] is the half-word at bit 16 * (3 - i) */
@@ -190,6 +197,21 @@ static __always_inline u32 csvx_htags_match(u64 tags, u16 tag4, u16 tag)
 	x = (x * 0x0001000200040008ULL) >> 48;
 #endif
 	return (u32)x | (u32)(tag4 == tag) << 4;
+}
+
+/*
+ * The slot of the lowest bit of a csvx_htags_match4() word: what a probe
+ * that tries its candidates one at a time needs, without the gathering
+ * multiplication (a fifth of the instructions between the bucket line's
+ * arrival and the entry's read).
+ */
+static __always_inline u32 csvx_htags_slot(u64 m)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return 3 - (__ffs(m) >> 4);
+#else
+	return __ffs(m) >> 4;
+#endif
 }
 
 static inline u32 csvx_hbucket(const struct csvx_hbuckets *b, u32 hash)
@@ -289,6 +311,35 @@ csvx_hprobe_start(const struct csvx_htab *h, u32 hash, struct csvx_hprobe *p)
 				   READ_ONCE(bk->tag[4]), (u16)hash);
 	p->bkt = bk;
 	return csvx_hprobe_next(p, NULL);
+}
+
+/*
+ * The first candidate of a lookup that expects a hit: the node in the
+ * first slot whose tag matches @hash, if its hash is @hash.  NULL tells
+ * nothing (no bucket array, no tag, another node, a fifth slot, a run
+ * longer than its slots): the caller then looks again with
+ * csvx_htab_for_each_possible(), and also when the node's key is not its
+ * own.  A lookup that hits keeps no probe state and gathers no bits, so
+ * the caller's fast path is a few instructions and registers (a loop of
+ * lookups keeps more of them in flight the shorter each is), and it need
+ * not read ->all: only a miss concludes anything from it.
+ */
+static __always_inline struct csvx_hnode *
+csvx_htab_first(const struct csvx_htab *h, u32 hash)
+{
+	const struct csvx_hbuckets *b = rcu_dereference_raw(h->bkt);
+	const struct csvx_hline *bk;
+	struct csvx_hnode *n;
+	u64 m;
+
+	if (unlikely(!b))
+		return NULL;
+	bk = &b->b[csvx_hbucket(b, hash)];
+	m = csvx_htags_match4(READ_ONCE(bk->tags), (u16)hash);
+	if (unlikely(!m))
+		return NULL;
+	n = rcu_dereference_raw(bk->slot[csvx_htags_slot(m)]);
+	return likely(n && n->hash == hash) ? n : NULL;
 }
 
 /*

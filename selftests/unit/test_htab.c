@@ -551,7 +551,72 @@ TEST(tags_match_as_one_compare_per_slot)
 			want |= (u32)(l.tag[k] == tag) << k;
 		}
 		ASSERT_EQ(want, csvx_htags_match(l.tags, l.tag[4], tag));
+		/* the lowest of slots 0-3, ungathered (csvx_htab_first()) */
+		if (want & 0xf) {
+			ASSERT_EQ(__ffs(want),
+				  csvx_htags_slot(csvx_htags_match4(l.tags, tag)));
+		} else {
+			ASSERT_EQ(0, csvx_htags_match4(l.tags, tag));
+		}
 	}
+}
+
+/*
+ * csvx_htab_first(), the fast path of the FDB's lookup: it returns a node
+ * of the hash sought or NULL, never another hash's node; it finds nearly
+ * every node of a lookup table at its load (those in slots 0 to 3 that are
+ * the first of their tag), none that is absent, and, with eight keys per
+ * hash, one of the eight; and with no bucket array it defers to the probe.
+ */
+TEST_F(htab, first_candidate_or_nothing)
+{
+	const u32 n = 20000;
+	struct item *x = calloc(2 * n, sizeof(*x));
+	struct csvx_hnode *f;
+	u32 i, pass, hits, other;
+
+	ASSERT_NE(NULL, x);
+	x[0].key = 0;
+	csvx_htab_insert(&self->h, &x[0].node, hash_of(&self->h, 0, false));
+	EXPECT_NULL(csvx_htab_first(&self->h, x[0].node.hash));
+	csvx_htab_remove(&self->h, &x[0].node);
+	for (pass = 0; pass < 2; pass++) {
+		bool collide = pass;
+
+		for (i = 0; i < n; i++) {
+			x[i].key = i;
+			csvx_htab_insert(&self->h, &x[i].node,
+					 hash_of(&self->h, i, collide));
+		}
+		rcu_read_lock();
+		hits = 0;
+		other = 0;
+		for (i = 0; i < n; i++) {
+			f = csvx_htab_first(&self->h, x[i].node.hash);
+			if (f)
+				ASSERT_EQ(x[i].node.hash, f->hash);
+			hits += f == &x[i].node;
+			other += f && f != &x[i].node;
+		}
+		for (i = n; i < 2 * n && !collide; i++)
+			ASSERT_NULL(csvx_htab_first(&self->h,
+						    hash_of(&self->h, i,
+							    false)));
+		rcu_read_unlock();
+		ksft_print_msg("%s: %u of %u found first, %u another of their hash\n",
+			       collide ? "8 keys per hash" : "keyed hash",
+			       hits, n, other);
+		if (collide) {
+			EXPECT_LT(n / 8 * 9 / 10, hits);
+			EXPECT_LT(n * 9 / 10, hits + other);
+		} else {
+			EXPECT_LT(n * 95 / 100, hits);
+			EXPECT_EQ(0, other);
+		}
+		for (i = 0; i < n; i++)
+			csvx_htab_remove(&self->h, &x[i].node);
+	}
+	free(x);
 }
 
 TEST_F(htab, walk_resumes_across_resizes)
