@@ -247,8 +247,9 @@ void csvx_conn_orig_tuple(const struct csvx_conn *c,
  * while it moves entries, briefly, with BHs off) waits for it and looks
  * again, so an established connection is never missed.
  */
-struct csvx_conn *csvx_conn_find(struct csvx_conn_table *ct,
-				 const struct csvx_conn_key *key, u32 hash)
+static noinline struct csvx_conn *
+conn_find_all(struct csvx_conn_table *ct, const struct csvx_conn_key *key,
+	      u32 hash)
 {
 	const struct csvx_conn_buckets *b;
 	const struct csvx_conn_bucket *l;
@@ -277,6 +278,30 @@ struct csvx_conn *csvx_conn_find(struct csvx_conn_table *ct,
 		/* Another bucket's marker: moved by a resize, look again. */
 	} while (nulls_val(c) != i || read_seqcount_retry(&ct->seq, seq));
 	return NULL;
+}
+
+/*
+ * Every packet's lookup, as csvx_htab_first() for the FDB: the entry of
+ * the first slot whose tag matches, if its key is @key, with no sequence
+ * count, no saved registers and no gathering of the tag bits; a hit needs
+ * none (whatever table it was found in, the entry is the key's).  Anything
+ * else (a miss, another candidate, the fifth slot, the chain, a resize) is
+ * conn_find_all(), which reads the bucket line again, from the L1.
+ */
+struct csvx_conn *csvx_conn_find(struct csvx_conn_table *ct,
+				 const struct csvx_conn_key *key, u32 hash)
+{
+	const struct csvx_conn_buckets *b = rcu_dereference(ct->tbl);
+	const struct csvx_conn_bucket *l = &b->b[conn_bucket(b, hash)];
+	struct csvx_conn *c;
+	u64 m = csvx_htags_match4(READ_ONCE(l->tags), (u16)hash);
+
+	if (likely(m)) {
+		c = rcu_dereference(l->slot[csvx_htags_slot(m)]);
+		if (likely(c && c->hash == hash && key_eq(&c->key, key)))
+			return c;
+	}
+	return conn_find_all(ct, key, hash);
 }
 
 u32 csvx_conn_timeout(const struct csvx_conn_table *ct, u32 state)
