@@ -9,9 +9,10 @@
  * line points at its run's first node, and keeps up to CSVX_HB_SLOTS of the
  * run's nodes in slots, each with 16 bits of its hash (a tag):
  *
- *  - a lookup (csvx_htab_for_each_possible()) reads the bucket line,
- *    compares the tags, and reads only the node(s) whose tag matches: a hit
- *    is the bucket's line and the entry's line, as in DPDK's rte_hash.  The
+ *  - a lookup (csvx_htab_for_each_possible(), or csvx_htab_first() for
+ *    the common hit) reads the bucket line, compares the tags, and reads
+ *    only the node(s) whose tag matches: a hit is the bucket's line and
+ *    the entry's line, as in DPDK's rte_hash.  The
  *    list is walked only when the run has more nodes than slots (the line
  *    says so: ->all is clear), at most a few percent of the nodes at the
  *    load factor of two lookup tables keep;
@@ -200,10 +201,11 @@ static __always_inline u32 csvx_htags_match(u64 tags, u16 tag4, u16 tag)
 }
 
 /*
- * The slot of the lowest bit of a csvx_htags_match4() word: what a probe
- * that tries its candidates one at a time needs, without the gathering
- * multiplication (a fifth of the instructions between the bucket line's
- * arrival and the entry's read).
+ * The slot of the lowest bit of a csvx_htags_match4() word: all that a
+ * lookup trying only its first candidate (csvx_htab_first(), the
+ * connection table's) needs, without the gathering multiplication, which
+ * would lengthen the wait between the bucket line's arrival and the
+ * entry's read.
  */
 static __always_inline u32 csvx_htags_slot(u64 m)
 {
