@@ -180,11 +180,13 @@ u32 csvx_lpm_rib_cover(const struct lpm_rib *rib, const struct lpm_key *k,
  * neighbours, for every address that no route longer than s + 6 bits
  * covers, and never the leaves array.
  *
- * A skip node has vector 0 and bit 0 of leafvec clear, which no other node
- * has (its slot 0 would be a leaf starting a run).  It stands for a chain
- * of skip.strides nodes that each have one child and one value elsewhere:
- * leafvec holds the key bits that lead down the chain, left-aligned,
- * base1 the node at its end, and skip.miss the value for the rest.
+ * A skip node stands for a chain of skip.strides nodes that each have one
+ * child and one value elsewhere: leafvec holds the key bits that lead down
+ * the chain, left-aligned, base1 the node at its end, and skip.miss the
+ * value for the rest.  Its vector has every bit set, so that the one test
+ * of the common path ("is the slot a child?") sends it to the slow path
+ * too, and skip.strides is not 0, which tells it from a node whose 64
+ * slots are all children: that one has no leaves, and its union is zero.
  */
 struct lpm_node {
 	u64 vector;	/* slots that are child nodes */
@@ -216,7 +218,10 @@ struct lpm_fib {
 	u8 s;				/* top-level bits */
 	u8 wide;
 	u8 v6;
-	u8 pad;
+	u8 slow;			/* v6 or wide: not the IPv4 fast path */
+	u8 top_shift4;			/* IPv4: 32 - s, top entry of an address */
+	u8 slot_shift4;			/* IPv4: 26 - s, its slot in a top node */
+	u16 pad;
 	/* Writer only. */
 	u32 nodes_cap, nodes_used;
 	u32 leaves_cap, leaves_used;
@@ -231,6 +236,11 @@ struct csvx_lpm {
 
 static_assert(sizeof(struct lpm_node) == 32);
 static_assert(offsetof(struct lpm_node, l32) == LPM_LEAF_OFF);
+
+static inline bool lpm_node_is_skip(const struct lpm_node *n)
+{
+	return n->vector == ~0ULL && n->skip.strides;
+}
 
 /* The nodes a top node with @nl leaves takes, its leaves included. */
 static inline u32 lpm_top_units(u32 nl, bool wide)

@@ -77,6 +77,9 @@ static struct lpm_fib *fib_alloc(u32 s, bool v6, bool wide, u32 ncap, u32 lcap)
 	f->s = s;
 	f->v6 = v6;
 	f->wide = wide;
+	f->slow = v6 || wide;
+	f->top_shift4 = 32 - s;
+	f->slot_shift4 = 32 - LPM_STRIDE - s;
 	if (ncap) {
 		f->nodes = lpm_big_alloc((size_t)ncap * sizeof(struct lpm_node),
 					 false);
@@ -153,19 +156,14 @@ static void node_leaf_set_inline(bool wide, struct lpm_node *n, u32 i, u32 v)
 		((u16 *)l)[i] = v;
 }
 
-static bool node_is_skip(const struct lpm_node *n)
-{
-	return !n->vector && !(n->leafvec & 1);
-}
-
 static u32 node_nchild(const struct lpm_node *n)
 {
-	return node_is_skip(n) ? 1 : hweight64(n->vector);
+	return lpm_node_is_skip(n) ? 1 : hweight64(n->vector);
 }
 
 static u32 node_nleaves(const struct lpm_node *n)
 {
-	return node_is_skip(n) ? 0 : hweight64(n->leafvec);
+	return lpm_node_is_skip(n) ? 0 : hweight64(n->leafvec);
 }
 
 static void leaf_set(struct lpm_fib *f, u32 i, u32 v)
@@ -305,7 +303,7 @@ static int encode_skip(struct lpm_build *b, const struct lpm_slots *sl, u32 v,
 	memset(&res->n, 0, sizeof(res->n));
 	res->node = true;
 	res->placed = false;
-	if (node_is_skip(c) && c->skip.miss == v &&
+	if (lpm_node_is_skip(c) && c->skip.miss == v &&
 	    c->skip.strides < LPM_SKIP_MAX) {
 		res->n = *c;
 		res->n.leafvec = (u64)j << (64 - LPM_STRIDE) |
@@ -316,6 +314,7 @@ static int encode_skip(struct lpm_build *b, const struct lpm_slots *sl, u32 v,
 	alloc_nodes(b, 1, &at);
 	if (!b->dry)
 		b->f->nodes[at] = *c;
+	res->n.vector = ~0ULL;
 	res->n.leafvec = (u64)j << (64 - LPM_STRIDE);
 	res->n.base1 = at;
 	res->n.skip.miss = v;
@@ -570,7 +569,7 @@ static void node_copy(struct lpm_fib *nf, const struct lpm_fib *of, u32 at)
 	nf->nodes_used += nc;
 	memcpy(&nf->nodes[b1], &of->nodes[n->base1], nc * sizeof(*n));
 	n->base1 = b1;
-	if (node_is_skip(n)) {
+	if (lpm_node_is_skip(n)) {
 		/* No leaves; its value elsewhere is a full nexthop. */
 	} else if (nf->wide == of->wide && oin) {
 		/* Inline leaves came along with the node. */
@@ -613,7 +612,7 @@ static u32 top_copy(struct lpm_fib *nf, const struct lpm_fib *of,
 	at = nf->nodes_used;
 	nf->nodes_used += units;
 	n = &nf->nodes[at];
-	if (nf->wide == of->wide || node_is_skip(on)) {
+	if (nf->wide == of->wide || lpm_node_is_skip(on)) {
 		memcpy(n, on, units * sizeof(*n));
 	} else {
 		memset(n, 0, units * sizeof(*n));
@@ -757,7 +756,7 @@ static void node_decode(const struct lpm_fib *f, const struct lpm_node *n,
 	u32 i, c = n->base1, l = 0, v = 0;
 	u64 bit;
 
-	if (node_is_skip(n)) {
+	if (lpm_node_is_skip(n)) {
 		/* Its first stride; the rest of the chain is the child. */
 		i = n->leafvec >> (64 - LPM_STRIDE);
 		for (v = 0; v < 64; v++)

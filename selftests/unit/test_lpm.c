@@ -1000,6 +1000,54 @@ TEST_F(lpm, top_node_leaves)
 	top_node_run(_metadata, self->l6, true);
 }
 
+/*
+ * The two nodes the IPv4 fast path must send to lookup_deep() with one
+ * test: a node whose 64 slots are all children (vector all ones, no
+ * leaves) and a skip node (vector all ones too, told apart by its stride
+ * count), as top nodes and below them.
+ */
+TEST_F(lpm, full_and_skip_nodes)
+{
+	struct csvx_lpm *l = self->l4;
+	uint8_t a[4];
+	u32 i, old;
+
+	ASSERT_EQ(ins(l, "0.0.0.0", 0, 7), 0);
+	/* a /13 in each /12 slot of the top node of 8.0.0.0/6 */
+	for (i = 0; i < 64; i++) {
+		a[0] = 8 | i >> 4;
+		a[1] = (i & 15) << 4;
+		a[2] = a[3] = 0;
+		ASSERT_EQ(csvx_lpm_insert(l, a, 13, 100 + i, &old), 0);
+	}
+	/* a lone /32 elsewhere: a chain of one-child nodes, a skip node */
+	ASSERT_EQ(ins(l, "100.1.2.3", 32, 9), 0);
+	for (i = 0; i < 64; i++) {
+		a[0] = 8 | i >> 4;
+		a[1] = (i & 15) << 4 | 3;
+		a[2] = 1;
+		a[3] = 2;
+		rcu_read_lock();
+		ASSERT_EQ(csvx_lpm_lookup(l, a), 100 + i);
+		a[1] |= 8;		/* the other /13 of the /12 */
+		ASSERT_EQ(csvx_lpm_lookup(l, a), 7);
+		rcu_read_unlock();
+	}
+	ASSERT_EQ(look(l, "100.1.2.3"), 9);
+	ASSERT_EQ(look(l, "100.1.2.2"), 7);
+	ASSERT_EQ(look(l, "100.1.3.3"), 7);
+	ASSERT_EQ(look(l, "100.129.2.3"), 7);
+	ASSERT_EQ(look(l, "101.1.2.3"), 7);
+	/* the skip node's chain split by a route beside it, then rejoined */
+	ASSERT_EQ(ins(l, "100.1.2.128", 25, 11), 0);
+	ASSERT_EQ(look(l, "100.1.2.3"), 9);
+	ASSERT_EQ(look(l, "100.1.2.200"), 11);
+	ASSERT_EQ(del(l, "100.1.2.128", 25), 0);
+	ASSERT_EQ(look(l, "100.1.2.200"), 7);
+	ASSERT_EQ(look(l, "100.1.2.3"), 9);
+	check_caps(_metadata, l);
+}
+
 TEST_F(lpm, walk_resume)
 {
 	struct csvx_lpm *l = self->l4;
