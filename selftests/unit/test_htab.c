@@ -598,10 +598,19 @@ TEST_F(htab, first_candidate_or_nothing)
 			hits += f == &x[i].node;
 			other += f && f != &x[i].node;
 		}
-		for (i = n; i < 2 * n && !collide; i++)
-			ASSERT_NULL(csvx_htab_first(&self->h,
-						    hash_of(&self->h, i,
-							    false)));
+		/*
+		 * A key not in the table finds nothing, or a node of the same
+		 * 32-bit hash: among 40000 keys two share one by chance in
+		 * about one run in five, and the caller compares the key.
+		 */
+		for (i = n; i < 2 * n && !collide; i++) {
+			u32 hs = hash_of(&self->h, i, false);
+
+			f = csvx_htab_first(&self->h, hs);
+			if (f)
+				ASSERT_EQ(hs, f->hash);
+			other += !!f;
+		}
 		rcu_read_unlock();
 		ksft_print_msg("%s: %u of %u found first, %u another of their hash\n",
 			       collide ? "8 keys per hash" : "keyed hash",
@@ -611,7 +620,8 @@ TEST_F(htab, first_candidate_or_nothing)
 			EXPECT_LT(n * 9 / 10, hits + other);
 		} else {
 			EXPECT_LT(n * 95 / 100, hits);
-			EXPECT_EQ(0, other);
+			/* only chance collisions of the full 32-bit hash */
+			EXPECT_GE(4, other);
 		}
 		for (i = 0; i < n; i++)
 			csvx_htab_remove(&self->h, &x[i].node);
